@@ -1,0 +1,5 @@
+"""``python -m netsandbox`` runs the CLI."""
+
+from netsandbox.cli import main
+
+main()

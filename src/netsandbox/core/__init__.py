@@ -1,0 +1,1 @@
+"""Pieces every service shares: settings, logging, data directory, the TCP runner."""

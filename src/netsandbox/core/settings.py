@@ -1,0 +1,99 @@
+"""One settings object per service: CLI flags and NETSANDBOX_* variables meet here.
+
+Built on the standard library on purpose: a TCP service must start listening in a few tens
+of milliseconds, and importing pydantic would cost more than the whole start-up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netsandbox.core.datadir import default_data_dir
+
+ENV_PREFIX = "NETSANDBOX_"
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSettings:
+    """Everything a service needs to run; passed in, never read from globals.
+
+    Environment variables: ``NETSANDBOX_HOST``, ``NETSANDBOX_DATA_DIR``,
+    ``NETSANDBOX_LOG_LEVEL``, ``NETSANDBOX_IDLE_TIMEOUT``, and per service
+    ``NETSANDBOX_<SERVICE>_PORT`` (for example ``NETSANDBOX_CONTACTS_PORT``).
+    """
+
+    service: str
+    port: int
+    host: str = "127.0.0.1"
+    data_dir: Path = field(default_factory=default_data_dir)
+    idle_timeout: float = 10.0
+    log_level: str = "info"
+    exit_with_parent: bool = False
+    shutdown_timeout: float = 5.0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise SettingsError(f"port must be between 0 and 65535, got {self.port}")
+        if self.idle_timeout <= 0:
+            raise SettingsError(f"idle timeout must be positive, got {self.idle_timeout}")
+        if self.log_level not in LOG_LEVELS:
+            raise SettingsError(
+                f"log level must be one of {', '.join(LOG_LEVELS)}, got {self.log_level!r}"
+            )
+
+    def replace(self, **changes: Any) -> ServiceSettings:
+        """A copy with some fields changed (tests and launchers use it)."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def load(
+        cls,
+        service: str,
+        default_port: int,
+        overrides: Mapping[str, Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> ServiceSettings:
+        """Defaults, then environment variables, then explicit overrides (CLI flags).
+
+        ``None`` in ``overrides`` means "not given" so Typer options can pass straight through.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {"service": service, "port": default_port}
+        values.update(_from_environment(service, env))
+        values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+        data_dir = values.get("data_dir")
+        values["data_dir"] = Path(data_dir).expanduser() if data_dir else default_data_dir(env)
+        return cls(**values)
+
+
+def _from_environment(service: str, env: Mapping[str, str]) -> dict[str, Any]:
+    """Read the NETSANDBOX_* variables that apply to ``service``, converted to field types."""
+    readers: dict[str, tuple[str, type]] = {
+        f"{ENV_PREFIX}HOST": ("host", str),
+        f"{ENV_PREFIX}DATA_DIR": ("data_dir", str),
+        f"{ENV_PREFIX}LOG_LEVEL": ("log_level", str),
+        f"{ENV_PREFIX}IDLE_TIMEOUT": ("idle_timeout", float),
+        f"{ENV_PREFIX}{service.upper()}_PORT": ("port", int),
+    }
+    values: dict[str, Any] = {}
+    for variable, (name, kind) in readers.items():
+        raw = env.get(variable)
+        if raw is None or raw == "":
+            continue
+        try:
+            values[name] = kind(raw.lower() if name == "log_level" else raw)
+        except ValueError:
+            raise SettingsError(
+                f"{variable}={raw!r} is not a valid {kind.__name__}"
+            ) from None
+    return values

@@ -1,0 +1,266 @@
+"""The TCP server runner shared by the one-request-per-connection services (hello, contacts).
+
+A service supplies only its request logic (a ``RequestReader`` per connection, working on
+bytes); this module moves the bytes: it caps what it reads, enforces the request deadline,
+limits open connections, writes one access-log line per request and shuts down gracefully.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from netsandbox.core.logs import ThrottledLog, access_logger
+
+log = logging.getLogger("netsandbox.tcp")
+
+EndReason = Literal["eof", "deadline", "overflow"]
+
+# How long a replied connection waits for the client to close before it is cut (see _finish).
+LINGER_SECONDS = 2.0
+
+# Descriptors kept free for everything that is not a client connection (database, logs...).
+RESERVED_DESCRIPTORS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What to send back, and how to describe the exchange in the access log."""
+
+    data: bytes
+    request: str
+    outcome: str = "ok"
+
+
+class RequestReader(Protocol):
+    """Assembles one request from the bytes of one connection. Pure: no sockets here."""
+
+    def feed(self, data: bytes) -> Reply | Awaitable[Reply] | None:
+        """Take more bytes; return the reply once the request is complete, else None."""
+
+    def end(self, reason: EndReason) -> Reply | Awaitable[Reply] | None:
+        """The request cannot grow (EOF, deadline, size cap); reply, or None to just close."""
+
+
+class OneShotService(Protocol):
+    """A service that reads one request per connection, replies once and closes."""
+
+    name: str
+    max_request_bytes: int
+
+    def reader(self) -> RequestReader:
+        """A fresh reader for a new connection."""
+
+    def busy_reply(self) -> bytes:
+        """Sent to a connection refused because the server has no room for it."""
+
+    async def close(self) -> None:
+        """Release what the service holds (a database...) once the last reply is sent."""
+
+
+class ConnectionTracker:
+    """Knows the open connections, so the server can refuse past a limit and drain on stop."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.open: set[OneShotProtocol] = set()
+        self.replying: set[asyncio.Task[None]] = set()
+
+
+class OneShotProtocol(asyncio.Protocol):
+    """Reads one request (capped, within a deadline), writes the reply, closes."""
+
+    def __init__(
+        self,
+        service: OneShotService,
+        tracker: ConnectionTracker,
+        deadline: float,
+        access: logging.Logger,
+        refusals: ThrottledLog,
+    ) -> None:
+        self._service = service
+        self._tracker = tracker
+        self._deadline = deadline
+        self._access = access
+        self._refusals = refusals
+        self._reader = service.reader()
+        self._transport: asyncio.Transport | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._received = 0
+        self._done = False
+        self._replied = False
+        self._client_closed = False
+        self._started = 0.0
+        self._peer = "?"
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = transport  # type: ignore[assignment]
+        self._started = time.perf_counter()
+        peer = transport.get_extra_info("peername")
+        if isinstance(peer, tuple):
+            self._peer = f"{peer[0]}:{peer[1]}"
+        if len(self._tracker.open) >= self._tracker.limit:
+            self._done = True
+            self._refusals.warning(
+                f"{self._service.name}: {len(self._tracker.open)} connections open, the limit; "
+                "refusing new ones until some close"
+            )
+            transport.write(self._service.busy_reply())  # type: ignore[attr-defined]
+            transport.close()
+            return
+        self._tracker.open.add(self)
+        loop = asyncio.get_running_loop()
+        self._timer = loop.call_later(self._deadline, self._on_deadline)
+
+    def data_received(self, data: bytes) -> None:
+        if self._done:
+            return
+        room = self._service.max_request_bytes - self._received
+        self._received += len(data)
+        if len(data) > room:
+            if room > 0:
+                self._settle(self._reader.feed(data[:room]))
+            if not self._done:
+                self._settle(self._reader.end("overflow"))
+            return
+        self._settle(self._reader.feed(data))
+
+    def eof_received(self) -> bool:
+        self._client_closed = True
+        if not self._done:
+            self._settle(self._reader.end("eof"))
+        elif self._replied and self._transport is not None:
+            self._transport.close()  # the client has read our reply and closed its side
+        return True  # keep the transport open until our reply is written
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_timer()
+        self._tracker.open.discard(self)
+        if not self._done:
+            self._done = True
+            self._log("-", "client closed before a complete request")
+
+    def close_if_waiting(self) -> None:
+        """At shutdown: close if unanswered (nothing acknowledged) or already answered."""
+        if self._transport is not None and (not self._done or self._replied):
+            self._done = True
+            self._transport.close()
+
+    def _on_deadline(self) -> None:
+        self._timer = None
+        if not self._done:
+            self._settle(self._reader.end("deadline"))
+            if not self._done:  # the reader chose to just drop the connection
+                self._finish(None)
+
+    def _settle(self, outcome: Reply | Awaitable[Reply] | None) -> None:
+        if outcome is None:
+            return
+        self._done = True
+        self._cancel_timer()
+        if inspect.isawaitable(outcome):
+            task = asyncio.ensure_future(self._send_later(outcome))
+            self._tracker.replying.add(task)
+            task.add_done_callback(self._tracker.replying.discard)
+        else:
+            self._finish(outcome)
+
+    async def _send_later(self, pending: Awaitable[Reply]) -> None:
+        try:
+            reply = await pending
+        except Exception:
+            log.exception("%s: request from %s failed", self._service.name, self._peer)
+            reply = None
+        self._finish(reply)
+
+    def _finish(self, reply: Reply | None) -> None:
+        self._done = True
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        if reply is None:
+            self._log("-", "dropped: no complete request before the deadline")
+            transport.abort()
+            return
+        transport.write(reply.data)
+        self._replied = True
+        self._log(reply.request, reply.outcome)
+        if self._client_closed or not transport.can_write_eof():
+            transport.close()
+            return
+        # Half-close and wait for the client to close: closing with unread bytes from the
+        # client (an oversized request, a second send) would reset the connection and
+        # could destroy the reply before the client reads it.
+        transport.write_eof()
+        self._timer = asyncio.get_running_loop().call_later(LINGER_SECONDS, transport.abort)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _log(self, request: str, outcome: str) -> None:
+        if self._access.isEnabledFor(logging.INFO):
+            elapsed = (time.perf_counter() - self._started) * 1000
+            self._access.info("%s %s %s %.1fms", self._peer, request, outcome, elapsed)
+
+
+class TcpServer:
+    """Listens for a ``OneShotService``; ``port=0`` picks a free port, read back in ``.port``."""
+
+    def __init__(
+        self,
+        service: OneShotService,
+        host: str,
+        port: int,
+        *,
+        deadline: float,
+        max_connections: int,
+    ) -> None:
+        self.service = service
+        self.host = host
+        self.port = port
+        self._deadline = deadline
+        self._tracker = ConnectionTracker(max_connections)
+        self._server: asyncio.Server | None = None
+        self._access = access_logger(service.name)
+        self._refusals = ThrottledLog(logging.getLogger(f"netsandbox.{service.name}"))
+
+    async def start(self) -> None:
+        """Bind and start accepting; raises ``OSError`` with a clear message if the port is taken."""
+        loop = asyncio.get_running_loop()
+        try:
+            self._server = await loop.create_server(
+                self._protocol, self.host, self.port, reuse_address=True, backlog=4096
+            )
+        except OSError as exc:
+            raise OSError(
+                exc.errno,
+                f"cannot listen on {self.host}:{self.port} for {self.service.name}: "
+                f"{exc.strerror} (is another server using this port? stop it or pick "
+                "another with --port)",
+            ) from None
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    def _protocol(self) -> OneShotProtocol:
+        return OneShotProtocol(
+            self.service, self._tracker, self._deadline, self._access, self._refusals
+        )
+
+    async def stop(self, timeout: float) -> None:
+        """Stop accepting, finish the replies under way (up to ``timeout``), close the rest."""
+        if self._server is not None:
+            self._server.close()
+        for connection in list(self._tracker.open):
+            connection.close_if_waiting()
+        if self._tracker.replying:
+            _, late = await asyncio.wait(set(self._tracker.replying), timeout=timeout)
+            if late:
+                log.warning("%s: %d replies still pending at shutdown", self.service.name, len(late))
+        if self._server is not None:
+            await asyncio.wait_for(self._server.wait_closed(), timeout=1.0)

@@ -1,0 +1,52 @@
+"""The hello service: echo the first message back with a prefix, then close."""
+
+from __future__ import annotations
+
+from netsandbox.core.runner import run_tcp_service
+from netsandbox.core.settings import ServiceSettings
+from netsandbox.core.tcp import EndReason, Reply
+
+MAX_MESSAGE_BYTES = 64 * 1024
+REPLY_PREFIX = "data received by the server: "
+
+
+def reply_to(message: bytes) -> Reply:
+    """The reply to ``message``: prefixed, newline-terminated so line-based clients see an end."""
+    text = message.decode("utf-8", errors="replace")
+    line = REPLY_PREFIX + text
+    if not line.endswith("\n"):
+        line += "\n"
+    preview = text.strip()[:40]
+    return Reply(line.encode("utf-8"), request=f"{len(message)}B {preview!r}")
+
+
+class HelloReader:
+    """Answers whatever the first read brings; a silent client is simply dropped."""
+
+    def feed(self, data: bytes) -> Reply:
+        return reply_to(data)
+
+    def end(self, reason: EndReason) -> Reply | None:
+        # EOF before any byte: answer the empty message. Deadline: drop the silent client.
+        return reply_to(b"") if reason == "eof" else None
+
+
+class HelloService:
+    """The hello service as the TCP runner sees it."""
+
+    name = "hello"
+    max_request_bytes = MAX_MESSAGE_BYTES
+
+    def reader(self) -> HelloReader:
+        return HelloReader()
+
+    def busy_reply(self) -> bytes:
+        return b"server busy: too many open connections, try again in a moment\n"
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+def serve(settings: ServiceSettings) -> int:
+    """Run the hello service until stopped; return the exit status."""
+    return run_tcp_service(HelloService(), settings)
