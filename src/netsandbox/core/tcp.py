@@ -110,8 +110,7 @@ class OneShotProtocol(asyncio.Protocol):
                 f"{self._service.name}: {len(self._tracker.open)} connections open, the limit; "
                 "refusing new ones until some close"
             )
-            transport.write(self._service.busy_reply())  # type: ignore[attr-defined]
-            transport.close()
+            self._write_and_close(self._service.busy_reply())
             return
         self._tracker.open.add(self)
         loop = asyncio.get_running_loop()
@@ -187,15 +186,23 @@ class OneShotProtocol(asyncio.Protocol):
             self._log("-", "dropped: no complete request before the deadline")
             transport.abort()
             return
-        transport.write(reply.data)
-        self._replied = True
         self._log(reply.request, reply.outcome)
+        self._write_and_close(reply.data)
+
+    def _write_and_close(self, data: bytes) -> None:
+        """Write the reply, half-close, and close for good once the client has closed.
+
+        Closing at once while bytes from the client are still unread (an oversized request,
+        a second send) would reset the connection and could destroy the reply before the
+        client reads it; a client that never closes is cut after ``LINGER_SECONDS``.
+        """
+        transport = self._transport
+        assert transport is not None
+        transport.write(data)
+        self._replied = True
         if self._client_closed or not transport.can_write_eof():
             transport.close()
             return
-        # Half-close and wait for the client to close: closing with unread bytes from the
-        # client (an oversized request, a second send) would reset the connection and
-        # could destroy the reply before the client reads it.
         transport.write_eof()
         self._timer = asyncio.get_running_loop().call_later(LINGER_SECONDS, transport.abort)
 
