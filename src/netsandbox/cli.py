@@ -10,9 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from netsandbox import __version__
+from netsandbox.chat.cli import app as chat_app
 from netsandbox.contacts.cli import app as contacts_app
-from netsandbox.core.settings import SettingsError
-from netsandbox.services import SERVICES
+from netsandbox.core.settings import ServiceSettings, SettingsError
+from netsandbox.services import SERVICES, ServiceInfo, is_loopback
 
 app = typer.Typer(
     help="Servers and reference clients for learning the client side of networking.",
@@ -20,6 +21,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(contacts_app, name="contacts")
+app.add_typer(chat_app, name="chat")
 
 console = Console(stderr=True)
 
@@ -48,13 +50,23 @@ def _fail(message: str) -> typer.Exit:
 def serve(
     service: Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICES)}.")],
     host: HostOption = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on (0 picks a free one).")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on (0 picks a free one).")
+    ] = None,
     data_dir: DataDirOption = None,
     idle_timeout: IdleTimeoutOption = None,
     log_level: LogLevelOption = None,
     exit_with_parent: Annotated[
         bool, typer.Option(help="Stop when the process that started this one exits.")
     ] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="chat: database URL (default: chat.sqlite3 in the data folder)."),
+    ] = None,
+    registration: Annotated[
+        str | None,
+        typer.Option(help="chat: who may register: open, closed, or code:<join code>."),
+    ] = None,
 ) -> None:
     """Run one service in the foreground until Ctrl-C or SIGTERM."""
     info = SERVICES.get(service)
@@ -68,6 +80,8 @@ def serve(
             idle_timeout=idle_timeout,
             log_level=log_level.lower() if log_level else None,
             exit_with_parent=exit_with_parent or None,
+            database_url=database_url,
+            registration=registration,
         )
     except SettingsError as exc:
         raise _fail(str(exc)) from None
@@ -95,7 +109,8 @@ def up(
         plan = [
             (
                 SERVICES[name],
-                SERVICES[name].settings(
+                _settings_for_up(
+                    SERVICES[name],
                     host=host,
                     data_dir=data_dir,
                     idle_timeout=idle_timeout,
@@ -107,16 +122,30 @@ def up(
     except SettingsError as exc:
         raise _fail(str(exc)) from None
     try:
+        notes = [line for info, settings in plan for line in info.prepare_up(settings)]
+    except Exception as exc:  # a database that cannot be opened, for example
+        raise _fail(f"cannot prepare the services: {exc}") from None
+    try:
         children = supervisor.start_all(plan)
     except RuntimeError as exc:
         raise _fail(str(exc)) from None
     _print_services(plan)
+    for line in notes:
+        Console().print(line, highlight=False)
     try:
         status = supervisor.wait_for_stop(children)
     finally:
         console.print("stopping...")
         supervisor.stop_all(children, timeout=max(s.shutdown_timeout for _, s in plan) + 1)
     raise typer.Exit(status)
+
+
+def _settings_for_up(info: ServiceInfo, **overrides: object) -> ServiceSettings:
+    """The service's settings, with its demo defaults when everything stays on loopback."""
+    settings = info.settings(**overrides)
+    if info.loopback_up_defaults and is_loopback(settings.host):
+        settings = info.settings(defaults=info.loopback_up_defaults, **overrides)
+    return settings
 
 
 def _print_services(plan: list) -> None:

@@ -7,6 +7,7 @@ core; each child also watches this process, so none outlives it even after a ``k
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import socket
@@ -41,7 +42,20 @@ def command_for(settings: ServiceSettings) -> list[str]:
         "--idle-timeout", str(settings.idle_timeout),
         "--log-level", settings.log_level,
         "--exit-with-parent",
+        *_service_specific_flags(settings),
     ]  # fmt: skip
+
+
+def _service_specific_flags(settings: ServiceSettings) -> list[str]:
+    """``--name value`` for each setting a service adds to the shared ones (chat's
+    ``registration``...); ``netsandbox serve`` has a flag of the same name for each."""
+    shared = {f.name for f in dataclasses.fields(ServiceSettings)}
+    flags: list[str] = []
+    for setting in dataclasses.fields(settings):
+        value = getattr(settings, setting.name)
+        if setting.name not in shared and value is not None:
+            flags += ["--" + setting.name.replace("_", "-"), str(value)]
+    return flags
 
 
 def start_all(plan: Sequence[tuple[ServiceInfo, ServiceSettings]]) -> list[Child]:

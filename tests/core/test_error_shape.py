@@ -11,7 +11,11 @@ def test_error_body_shape() -> None:
 
 def test_error_body_extra_fields_follow() -> None:
     body = error_body("invalid_field", "name must be text", field="name")
-    assert body["error"] == {"code": "invalid_field", "message": "name must be text", "field": "name"}
+    assert body["error"] == {
+        "code": "invalid_field",
+        "message": "name must be text",
+        "field": "name",
+    }
 
 
 def test_service_error_carries_the_same_body() -> None:

@@ -67,8 +67,9 @@ def test_port_in_use_is_a_clear_error(start_service: StartService, tmp_path: Pat
     assert "--port" in result.stderr
 
 
-def notebook_style_start(launcher: str, port_variable: str, port: int, tmp_path: Path,
-                         keep_shell: bool) -> subprocess.Popen[bytes]:
+def notebook_style_start(
+    launcher: str, port_variable: str, port: int, tmp_path: Path, keep_shell: bool
+) -> subprocess.Popen[bytes]:
     """Start a launcher the way the notebook does: through a shell, from a folder beside it.
 
     ``keep_shell`` appends a no-op so that the shell cannot exec the command and stays the
@@ -87,15 +88,17 @@ def notebook_style_start(launcher: str, port_variable: str, port: int, tmp_path:
 
 def test_terminated_shell_parent_stops_the_server_within_a_second(tmp_path: Path) -> None:
     port = free_port()
-    shell = notebook_style_start("server_socket_tcp.py", "NETSANDBOX_HELLO_PORT", port, tmp_path,
-                                 keep_shell=True)
+    shell = notebook_style_start(
+        "server_socket_tcp.py", "NETSANDBOX_HELLO_PORT", port, tmp_path, keep_shell=True
+    )
     assert ask_hello(port) == b"data received by the server: hi\n"
     shell.terminate()  # reaches only the shell, like proc.terminate() in the notebook
     shell.wait(5)
     assert wait_closed(port, timeout=1.0) < 1.0
     # Re-running the cell works straight away on the same port.
-    again = notebook_style_start("server_socket_tcp.py", "NETSANDBOX_HELLO_PORT", port, tmp_path,
-                                 keep_shell=False)
+    again = notebook_style_start(
+        "server_socket_tcp.py", "NETSANDBOX_HELLO_PORT", port, tmp_path, keep_shell=False
+    )
     try:
         assert ask_hello(port, b"again") == b"data received by the server: again\n"
     finally:
@@ -106,8 +109,9 @@ def test_terminated_shell_parent_stops_the_server_within_a_second(tmp_path: Path
 
 def test_contacts_launcher_stops_with_its_parent(tmp_path: Path) -> None:
     port = free_port()
-    shell = notebook_style_start("server_contact.py", "NETSANDBOX_CONTACTS_PORT", port, tmp_path,
-                                 keep_shell=True)
+    shell = notebook_style_start(
+        "server_contact.py", "NETSANDBOX_CONTACTS_PORT", port, tmp_path, keep_shell=True
+    )
     shell.kill()
     shell.wait(5)
     assert wait_closed(port, timeout=1.0) < 1.0
@@ -116,14 +120,24 @@ def test_contacts_launcher_stops_with_its_parent(tmp_path: Path) -> None:
 def limit_open_files(limit: int):
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
     return apply
 
 
 def test_flood_of_silent_connections_is_survived(tmp_path: Path) -> None:
     """With few descriptors, a flood is refused (logged at most once a second), then served."""
     log = tmp_path / "hello.log"
-    command = [sys.executable, "-m", "netsandbox", "serve", "hello", "--port", "0",
-               "--idle-timeout", "30"]
+    command = [
+        sys.executable,
+        "-m",
+        "netsandbox",
+        "serve",
+        "hello",
+        "--port",
+        "0",
+        "--idle-timeout",
+        "30",
+    ]
     process = launch(command, log, preexec_fn=limit_open_files(256))
     try:
         port = int(wait_for_ready(process, log).group(3))

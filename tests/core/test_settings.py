@@ -17,8 +17,12 @@ def test_defaults_bind_loopback() -> None:
 
 
 def test_environment_then_overrides() -> None:
-    env = {"NETSANDBOX_HELLO_PORT": "4000", "NETSANDBOX_HOST": "0.0.0.0",
-           "NETSANDBOX_LOG_LEVEL": "DEBUG", "NETSANDBOX_DATA_DIR": "/srv/ns"}
+    env = {
+        "NETSANDBOX_HELLO_PORT": "4000",
+        "NETSANDBOX_HOST": "0.0.0.0",
+        "NETSANDBOX_LOG_LEVEL": "DEBUG",
+        "NETSANDBOX_DATA_DIR": "/srv/ns",
+    }
     settings = ServiceSettings.load("hello", 3000, environ=env)
     assert (settings.port, settings.host, settings.log_level) == (4000, "0.0.0.0", "debug")
     assert settings.data_dir == Path("/srv/ns")

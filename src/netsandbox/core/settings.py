@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from netsandbox.core.datadir import default_data_dir
 
@@ -30,6 +30,8 @@ class ServiceSettings:
     Environment variables: ``NETSANDBOX_HOST``, ``NETSANDBOX_DATA_DIR``,
     ``NETSANDBOX_LOG_LEVEL``, ``NETSANDBOX_IDLE_TIMEOUT``, and per service
     ``NETSANDBOX_<SERVICE>_PORT`` (for example ``NETSANDBOX_CONTACTS_PORT``).
+    HTTP services also read ``NETSANDBOX_SHUTDOWN_TIMEOUT``, ``NETSANDBOX_MAX_BODY_BYTES``
+    and ``NETSANDBOX_FORWARDED_ALLOW_IPS``.
     """
 
     service: str
@@ -40,12 +42,25 @@ class ServiceSettings:
     log_level: str = "info"
     exit_with_parent: bool = False
     shutdown_timeout: float = 5.0
+    # HTTP only. None: the service's own cap (64 KiB for APIs, more for echo).
+    max_body_bytes: int | None = None
+    # HTTP only. Comma-separated addresses whose X-Forwarded-* headers are believed; empty:
+    # nobody's, so a client cannot pretend to come from elsewhere.
+    forwarded_allow_ips: str = ""
+
+    # Variables a service's own settings class adds, without the prefix: a subclass sets for
+    # example {"DATABASE_URL": ("database_url", str)} to read NETSANDBOX_DATABASE_URL.
+    EXTRA_ENVIRONMENT: ClassVar[Mapping[str, tuple[str, type]]] = {}
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
             raise SettingsError(f"port must be between 0 and 65535, got {self.port}")
         if self.idle_timeout <= 0:
             raise SettingsError(f"idle timeout must be positive, got {self.idle_timeout}")
+        if self.shutdown_timeout < 0:
+            raise SettingsError(f"shutdown timeout must be >= 0, got {self.shutdown_timeout}")
+        if self.max_body_bytes is not None and self.max_body_bytes < 0:
+            raise SettingsError(f"max body bytes must be >= 0, got {self.max_body_bytes}")
         if self.log_level not in LOG_LEVELS:
             raise SettingsError(
                 f"log level must be one of {', '.join(LOG_LEVELS)}, got {self.log_level!r}"
@@ -62,27 +77,37 @@ class ServiceSettings:
         default_port: int,
         overrides: Mapping[str, Any] | None = None,
         environ: Mapping[str, str] | None = None,
+        defaults: Mapping[str, Any] | None = None,
     ) -> ServiceSettings:
         """Defaults, then environment variables, then explicit overrides (CLI flags).
 
         ``None`` in ``overrides`` means "not given" so Typer options can pass straight through.
+        ``defaults`` replace the class's own defaults (``netsandbox up`` uses it).
         """
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {"service": service, "port": default_port}
-        values.update(_from_environment(service, env))
+        values: dict[str, Any] = {"service": service, "port": default_port, **(defaults or {})}
+        values.update(_from_environment(service, env, cls.EXTRA_ENVIRONMENT))
         values.update({k: v for k, v in (overrides or {}).items() if v is not None})
         data_dir = values.get("data_dir")
         values["data_dir"] = Path(data_dir).expanduser() if data_dir else default_data_dir(env)
         return cls(**values)
 
 
-def _from_environment(service: str, env: Mapping[str, str]) -> dict[str, Any]:
+def _from_environment(
+    service: str,
+    env: Mapping[str, str],
+    extra: Mapping[str, tuple[str, type]] | None = None,
+) -> dict[str, Any]:
     """Read the NETSANDBOX_* variables that apply to ``service``, converted to field types."""
     readers: dict[str, tuple[str, type]] = {
+        **{f"{ENV_PREFIX}{name}": reader for name, reader in (extra or {}).items()},
         f"{ENV_PREFIX}HOST": ("host", str),
         f"{ENV_PREFIX}DATA_DIR": ("data_dir", str),
         f"{ENV_PREFIX}LOG_LEVEL": ("log_level", str),
         f"{ENV_PREFIX}IDLE_TIMEOUT": ("idle_timeout", float),
+        f"{ENV_PREFIX}SHUTDOWN_TIMEOUT": ("shutdown_timeout", float),
+        f"{ENV_PREFIX}MAX_BODY_BYTES": ("max_body_bytes", int),
+        f"{ENV_PREFIX}FORWARDED_ALLOW_IPS": ("forwarded_allow_ips", str),
         f"{ENV_PREFIX}{service.upper()}_PORT": ("port", int),
     }
     values: dict[str, Any] = {}

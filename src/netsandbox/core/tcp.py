@@ -239,7 +239,7 @@ class TcpServer:
         self._refusals = ThrottledLog(logging.getLogger(f"netsandbox.{service.name}"))
 
     async def start(self) -> None:
-        """Bind and start accepting; raises ``OSError`` with a clear message if the port is taken."""
+        """Bind and start accepting; a taken port raises ``OSError`` with a clear message."""
         loop = asyncio.get_running_loop()
         try:
             self._server = await loop.create_server(
@@ -268,6 +268,8 @@ class TcpServer:
         if self._tracker.replying:
             _, late = await asyncio.wait(set(self._tracker.replying), timeout=timeout)
             if late:
-                log.warning("%s: %d replies still pending at shutdown", self.service.name, len(late))
+                log.warning(
+                    "%s: %d replies still pending at shutdown", self.service.name, len(late)
+                )
         if self._server is not None:
             await asyncio.wait_for(self._server.wait_closed(), timeout=1.0)

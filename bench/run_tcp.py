@@ -1,0 +1,196 @@
+"""Benchmark the TCP services (hello, contacts list) against naive baselines and a bare ceiling.
+
+Every server runs pinned to core 0 and the C load generator to core 1, all in the same run,
+in interleaved rounds (the machine is shared and noisy: the median over rounds is reported,
+and each ratio is taken against the ceiling measured in the same round). Then the time from
+launching ``python sandbox/server_contact.py`` until it accepts a connection.
+
+    .venv/bin/python bench/run_tcp.py            # the full run, about 5 minutes
+    .venv/bin/python bench/run_tcp.py --quick    # a smoke run, under a minute
+
+Prints a Markdown table and writes the raw figures to bench/out/tcp-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib.metadata
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tcpbench import launch, loadgen, report, targets
+
+SERVER_CORE = 0
+LOADGEN_CORE = 1
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds measured per run")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
+    parser.add_argument("--idle", type=int, default=100, help="idle connections held open")
+    parser.add_argument("--launches", type=int, default=20, help="timed launches of each server")
+    parser.add_argument("--only", help="comma-separated server names (default: all)")
+    parser.add_argument("--quick", action="store_true", help="1 round of 2 s, 5 launches")
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.duration, args.launches = 1, 2.0, 5
+    return args
+
+
+def machine() -> dict:
+    cpu_model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    sysctl = Path("/proc/sys/net/ipv4")
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu_model,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "uvloop": importlib.metadata.version("uvloop"),
+        "load_average_at_start": os.getloadavg(),
+        "tcp_tw_reuse": (sysctl / "tcp_tw_reuse").read_text().strip(),
+        "ip_local_port_range": (sysctl / "ip_local_port_range").read_text().split(),
+        "tcp_max_tw_buckets": (sysctl / "tcp_max_tw_buckets").read_text().strip(),
+    }
+
+
+def scenarios(target: targets.Target, idle: int) -> list[tuple[int, int]]:
+    """(clients, idle connections held) pairs to run against ``target``."""
+    runs = [(1, 0), (50, 0)]
+    if target.role == "ceiling" or target.request == targets.CONTACTS_REQUEST:
+        runs.append((50, idle))
+    return runs
+
+
+def start_servers(chosen: list[targets.Target], data_dir: Path, logs: Path) -> list:
+    servers = []
+    for target in chosen:
+        log = logs / f"{target.name.replace(' ', '-')}.log"
+        try:
+            servers.append(targets.start(target, SERVER_CORE, data_dir, log))
+        except RuntimeError as exc:
+            print(f"skipping {target.name}: {exc}", file=sys.stderr)
+    return servers
+
+
+def measure_load(servers: list, args: argparse.Namespace) -> list[dict]:
+    runs = []
+    for round_ in range(args.rounds):
+        for server in servers:
+            for clients, idle in scenarios(server.target, args.idle):
+                load = loadgen.Load(
+                    payload=server.target.request,
+                    concurrency=clients,
+                    duration=args.duration,
+                    warmup=args.warmup,
+                    idle=idle,
+                    expect=server.reply[:16].decode(errors="ignore").encode(),
+                )
+                result = loadgen.run(load, server.port, server.process.pid, LOADGEN_CORE)
+                runs.append(
+                    {
+                        "round": round_,
+                        "target": server.target.name,
+                        "role": server.target.role,
+                        "concurrency": clients,
+                        "idle": idle,
+                        "result": result,
+                    }
+                )
+                print(
+                    f"round {round_ + 1}/{args.rounds} {server.target.name:<15} c={clients:<3}"
+                    f" idle={idle:<4} {result['rps']:>9,.0f} req/s  p99 "
+                    f"{result['latency_ms']['p99']:8.2f} ms  errors {result['errors']}",
+                    file=sys.stderr,
+                )
+                if server.process.poll() is not None:
+                    raise SystemExit(f"{server.target.name} died; see {server.log}")
+    return runs
+
+
+def access_log_lines(servers: list) -> dict[str, int]:
+    """Lines each of our servers logged: shows the access log was on during the run."""
+    counts = {}
+    for server in servers:
+        if server.target.role == "ours":
+            with server.log.open("rb") as log:
+                counts[server.target.name] = sum(1 for _ in log)
+    return counts
+
+
+def main() -> int:
+    args = parse_args()
+    if not {SERVER_CORE, LOADGEN_CORE} <= os.sched_getaffinity(0):
+        raise SystemExit("the benchmark needs cores 0 and 1 (server and load generator)")
+    os.sched_setaffinity(0, {LOADGEN_CORE})  # keep this script off the server's core
+    loadgen.build()
+    wanted = {name.strip() for name in args.only.split(",")} if args.only else None
+    chosen = [t for t in targets.ALL if wanted is None or t.name in wanted]
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    logs = OUT / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="netsandbox-bench-") as tmp:
+        servers = start_servers(chosen, Path(tmp) / "data", logs)
+        try:
+            runs = measure_load(servers, args)
+        finally:
+            for server in servers:
+                server.stop()
+        log_lines = access_log_lines(servers)
+        running = {server.target.name for server in servers}
+        launches = None
+        if args.launches and "contacts list" in running:
+            launches = launch.measure(args.launches, SERVER_CORE, Path(tmp) / "launch-data")
+    rows = report.summarize(runs)
+    verdicts = report.targets(rows, launches, launch.OURS.name)
+    result = {
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "machine": info,
+        "settings": {
+            "rounds": args.rounds,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "idle": args.idle,
+            "server_core": SERVER_CORE,
+            "loadgen_core": LOADGEN_CORE,
+            "our_log_level": "info (default), stderr to a file",
+            "access_log_lines": log_lines,
+        },
+        "elapsed_s": round(time.monotonic() - started, 1),
+        "summary": [dataclasses.asdict(row) for row in rows],
+        "launch_to_listening": launches,
+        "targets": verdicts,
+        "runs": runs,
+    }
+    path = OUT / f"tcp-{stamp}.json"
+    path.write_text(json.dumps(result, indent=1))
+    print(report.load_table(rows))
+    if launches:
+        print()
+        print(report.launch_table(launches))
+    print()
+    print("\n".join(verdicts))
+    print(f"\nraw figures: {path.relative_to(OUT.parent.parent)} ({result['elapsed_s']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Benchmark of the one-request-per-connection TCP services (hello, contacts) and baselines."""

@@ -1,0 +1,1 @@
+"""The chat API's routes, one module per resource."""

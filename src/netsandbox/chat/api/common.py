@@ -1,0 +1,76 @@
+"""Pieces every route module uses: JSON responses, paging parameters, documented errors."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path, Query
+from fastapi.responses import JSONResponse
+
+from netsandbox.chat.errors import GET_A_TOKEN
+from netsandbox.chat.models import ID_MAX
+from netsandbox.chat.schemas import DEFAULT_LIMIT, MAX_LIMIT
+from netsandbox.core.errors import error_body
+from netsandbox.core.http.openapi import error_response
+
+
+def json_response(
+    content: Any, status_code: int = 200, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """Rows are already in their JSON shape: send them without another validation pass."""
+    return JSONResponse(content, status_code=status_code, headers=headers)
+
+
+LimitParam = Annotated[
+    int,
+    Query(
+        ge=1,
+        description=f"How many items per page (default {DEFAULT_LIMIT}); "
+        f"values above {MAX_LIMIT} are treated as {MAX_LIMIT}.",
+    ),
+]
+CursorParam = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=ID_MAX,
+        description="The next_cursor of the previous page; leave it out for the first page.",
+    ),
+]
+
+
+def clamp(limit: int) -> int:
+    return min(limit, MAX_LIMIT)
+
+
+def id_path(what: str) -> Any:
+    return Path(ge=1, le=ID_MAX, description=f"The {what}'s id.", examples=[1])
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route can answer, all in the one error shape."""
+    return {status: ERRORS[status] for status in statuses}
+
+
+ERRORS: dict[int, dict[str, Any]] = {
+    401: error_response(
+        "No token, or an unknown or revoked one: the message says how to get one.",
+        error_body("missing_token", f"This endpoint needs a token. {GET_A_TOKEN}"),
+    ),
+    403: error_response(
+        "Not allowed: the message says why.",
+        error_body("forbidden", "You can change only your own profile: your id is 3, so "
+                   "send PATCH /api/users/3 (or PATCH /api/users/me)."),
+    ),
+    404: error_response("No such resource.", error_body("not_found", "No user with id 7.", id=7)),
+    409: error_response(
+        "Conflicts with existing data.",
+        error_body("username_taken", "The username 'ada' is taken: choose another."),
+    ),
+    422: error_response("The request breaks a rule: the message names the field and the rule.",
+                        error_body("invalid_parameter", "body (body): a JSON object is required.")),
+    503: error_response(
+        "The database cannot be reached.",
+        error_body("database_unavailable", "The database cannot be reached."),
+    ),
+}  # fmt: skip

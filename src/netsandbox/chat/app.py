@@ -1,0 +1,117 @@
+"""The chat service's ASGI app: routes, error handling, and the database's lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from starlette.responses import Response
+
+from netsandbox import __version__
+from netsandbox.chat import DESCRIPTION
+from netsandbox.chat.api import auth, conversations, health, messages, users
+from netsandbox.chat.context import ChatContext
+from netsandbox.chat.migrations import upgrade_to_head
+from netsandbox.chat.settings import ChatSettings
+from netsandbox.core.http import API_MAX_BODY_BYTES, configure_app, install_index
+from netsandbox.core.http.error_shape import error_json
+
+log = logging.getLogger("netsandbox.chat")
+
+ROUTERS = (auth, users, messages, conversations, health)
+ACTIVITY_FLUSH_SECONDS = 10.0
+
+OPENAPI_DESCRIPTION = f"""The {DESCRIPTION}.
+
+1. Get a token: `POST /api/auth/token` with the form fields `username` and `password`
+   (or use the **Authorize** button above).
+2. Send it on every request: `Authorization: Bearer <access_token>`.
+3. Find your id (`GET /api/users/me`), set your status (`PATCH /api/users/{{id}}`), send
+   messages (`POST /api/messages`) and read yours (`GET /api/messages`).
+
+Every error is JSON: `{{"error": {{"code": "...", "message": "what to fix"}}}}`.
+"""
+
+
+def create_app(settings: ChatSettings) -> FastAPI:
+    """A new app for ``settings``; it opens its database (and migrates it) on start-up."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        chat = ChatContext.from_settings(settings)
+        try:
+            await upgrade_to_head(chat.db.engine)
+        except BaseException:
+            await chat.db.close()
+            raise
+        app.state.chat = chat
+        flusher = asyncio.create_task(_flush_activity(chat))
+        try:
+            yield
+        finally:
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
+            await chat.close()
+
+    app = FastAPI(
+        title="netsandbox chat",
+        version=__version__,
+        description=OPENAPI_DESCRIPTION,
+        lifespan=lifespan,
+        # Students post JSON with data=json.dumps(...) and no Content-Type; every route but
+        # login and registration needs a bearer token, so this opens no forgery risk.
+        strict_content_type=False,
+        docs_url=None,  # served offline by configure_app
+        redoc_url=None,
+    )
+    for module in ROUTERS:
+        app.include_router(module.router)
+    configure_app(app)
+    install_index(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes or API_MAX_BODY_BYTES)
+    return app
+
+
+async def _flush_activity(chat: ChatContext) -> None:
+    """Write users' last-seen times every few seconds (see ``auth.Activity``)."""
+    while True:
+        await asyncio.sleep(ACTIVITY_FLUSH_SECONDS)
+        try:
+            await chat.flush_activity()
+        except Exception:
+            log.exception("could not record users' last-seen times")
+
+
+class BodySizeLimit:
+    """413 for a request that announces a body over the limit, before anything reads it.
+
+    The HTTP runner also cuts streamed bodies at the limit; this keeps the app safe when
+    it runs elsewhere (tests in-process, another server).
+    """
+
+    def __init__(self, app, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"content-length":
+                    if value.isdigit() and int(value) > self.max_bytes:
+                        response = Response(
+                            error_json(
+                                413,
+                                f"The request body is over {self.max_bytes // 1024} KiB; "
+                                "send less (a message body is at most 2000 characters).",
+                            ),
+                            status_code=413,
+                            media_type="application/json",
+                        )
+                        await response(scope, receive, send)
+                        return
+                    break
+        await self.app(scope, receive, send)

@@ -1,0 +1,124 @@
+"""Who is calling: password logins, bearer tokens (checked through a short cache), activity.
+
+Checking a token must be cheap because every request does it: a token's user is cached for
+a minute after a database lookup, and a revoked token leaves the cache at once.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timedelta
+
+from netsandbox.chat.errors import GET_A_TOKEN, unauthorized
+from netsandbox.chat.models import utc_now
+from netsandbox.chat.schemas import USERNAME_PATTERN
+from netsandbox.chat.security import Passwords, new_token, token_digest
+from netsandbox.chat.store import ChatStore
+
+TOKEN_CACHE_SECONDS = 60.0
+TOKEN_CACHE_SIZE = 50_000
+LAST_SEEN_PRECISION = timedelta(minutes=1)
+USERNAME = re.compile(USERNAME_PATTERN)
+_UNKNOWN = 0  # cached "no such token" (user ids start at 1)
+
+
+class TokenCache:
+    """token digest -> user id (or "unknown"), each for ``ttl`` seconds.
+
+    Unknown tokens are cached too (a client looping with a wrong token costs no query);
+    that is safe because a token is only handed out once it is stored.
+    """
+
+    def __init__(self, ttl: float = TOKEN_CACHE_SECONDS, size: int = TOKEN_CACHE_SIZE) -> None:
+        self._ttl = ttl
+        self._size = size
+        self._entries: dict[str, tuple[int, float]] = {}
+
+    def get(self, digest: str) -> int | None:
+        """The cached user id, ``_UNKNOWN``, or None if not cached (or expired)."""
+        entry = self._entries.get(digest)
+        if entry is None:
+            return None
+        if entry[1] < time.monotonic():
+            del self._entries[digest]
+            return None
+        return entry[0]
+
+    def put(self, digest: str, user_id: int) -> None:
+        if len(self._entries) >= self._size:
+            self._entries.clear()  # rare; a refill costs one query per active token
+        self._entries[digest] = (user_id, time.monotonic() + self._ttl)
+
+    def forget(self, digest: str) -> None:
+        self._entries.pop(digest, None)
+
+
+class Activity:
+    """When each user last made a request, written to the database in batches.
+
+    Why batches: recording it on every request would add a write (and an fsync) to every
+    read; ``flush`` runs every few seconds and writes what changed.
+    """
+
+    def __init__(self) -> None:
+        self._recorded: dict[int, datetime] = {}
+        self._pending: dict[int, datetime] = {}
+
+    def seen(self, user_id: int) -> None:
+        now = utc_now()
+        last = self._recorded.get(user_id)
+        if last is None or now - last >= LAST_SEEN_PRECISION:
+            self._recorded[user_id] = now
+            self._pending[user_id] = now
+
+    def take_pending(self) -> dict[int, datetime]:
+        pending, self._pending = self._pending, {}
+        return pending
+
+
+class Authenticator:
+    """Logs users in and out and resolves tokens to user ids."""
+
+    def __init__(self, store: ChatStore, passwords: Passwords, activity: Activity) -> None:
+        self._store = store
+        self._passwords = passwords
+        self._activity = activity
+        self._cache = TokenCache()
+
+    async def login(self, username: str, password: str) -> str:
+        """A new token for these credentials, or a 401 that says what to check."""
+        username = username.strip().lower()
+        # A name no account can have is not looked up (nor sent to the database).
+        record = await self._store.login_record(username) if USERNAME.fullmatch(username) else None
+        ok = await self._passwords.verify(record[1] if record else None, password)
+        if record is None or not ok:
+            raise unauthorized(
+                "invalid_credentials",
+                "Wrong username or password. Check both (usernames are lowercase); "
+                "ask your teacher if you do not have an account.",
+            )
+        token = new_token()
+        await self._store.add_token(record[0], token_digest(token))
+        return token
+
+    async def user_id(self, token: str) -> int:
+        """The user a token belongs to, or a 401 saying how to get a valid one."""
+        digest = token_digest(token)
+        user_id = self._cache.get(digest)
+        if user_id is None:
+            user_id = await self._store.user_for_token(digest) or _UNKNOWN
+            self._cache.put(digest, user_id)
+        if user_id == _UNKNOWN:
+            raise unauthorized(
+                "invalid_token",
+                "This token is unknown or was revoked (logged out). " + GET_A_TOKEN,
+            )
+        self._activity.seen(user_id)
+        return user_id
+
+    async def logout(self, token: str) -> None:
+        digest = token_digest(token)
+        self._cache.forget(digest)
+        await self._store.revoke_token(digest)
+        self._cache.put(digest, _UNKNOWN)

@@ -1,0 +1,70 @@
+"""The chat service's settings: the shared ones plus database, registration and limits.
+
+Standard library only, like the core settings: the CLI builds them before anything heavy
+is imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from netsandbox.core.settings import ServiceSettings, SettingsError
+
+DATABASE_FILE = "chat.sqlite3"
+REGISTRATION_HELP = "open, closed, or code:<join code> (registration needs that code)"
+
+RegistrationKind = Literal["open", "closed", "code"]
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """Who may create an account with ``POST /api/auth/register``."""
+
+    kind: RegistrationKind
+    code: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Registration:
+        if text in ("open", "closed"):
+            return cls(text)  # type: ignore[arg-type]
+        if text.startswith("code:") and text[5:].strip():
+            return cls("code", text[5:].strip())
+        raise SettingsError(f"registration must be {REGISTRATION_HELP}; got {text!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSettings(ServiceSettings):
+    """Settings of the chat service.
+
+    Environment variables, on top of the shared ones: ``NETSANDBOX_DATABASE_URL``,
+    ``NETSANDBOX_CHAT_REGISTRATION``.
+    """
+
+    database_url: str | None = None
+    registration: str = "closed"
+
+    EXTRA_ENVIRONMENT: ClassVar = {
+        "DATABASE_URL": ("database_url", str),
+        "CHAT_REGISTRATION": ("registration", str),
+    }
+
+    def __post_init__(self) -> None:
+        ServiceSettings.__post_init__(self)
+        Registration.parse(self.registration)
+        if self.database_url is not None and "://" not in self.database_url:
+            raise SettingsError(
+                "database URL must look like sqlite+aiosqlite:///path/chat.sqlite3 or "
+                f"postgresql+asyncpg://user@host/dbname; got {self.database_url!r}"
+            )
+
+    @property
+    def registration_mode(self) -> Registration:
+        return Registration.parse(self.registration)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The URL given, else a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / DATABASE_FILE}"

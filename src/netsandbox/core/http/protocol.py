@@ -1,0 +1,243 @@
+"""uvicorn's httptools protocol with the limits uvicorn lacks.
+
+uvicorn (0.54) parses with httptools, which already answers 400 to a request carrying both
+Content-Length and Transfer-Encoding. What it does not do, and this subclass adds:
+
+* **request deadline**: a connection must deliver each complete request (head and body)
+  within ``request_timeout`` seconds, counted from the connection for the first request and
+  from its first byte for the next ones. A timer is armed then and cancelled when the
+  request is complete; when it fires, a client that sent part of a request gets 408, a
+  silent one is simply closed. (Between requests, uvicorn's keep-alive timeout applies.)
+* **header cap**: request line plus headers over ``max_header_bytes`` get 431. Exact sizes
+  come from the parser callbacks; raw bytes are also counted while the head is incomplete,
+  so one endless header line is cut without being buffered.
+* **body cap**: a Content-Length over ``max_body_bytes`` gets 413 before the app runs or
+  any body byte is read; a chunked body is counted as it streams and cut the same way.
+
+Every rejection is JSON in the common error shape, sent with ``Connection: close``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import ClassVar
+
+import httptools
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from netsandbox.core.http.error_shape import error_json
+
+log = logging.getLogger("netsandbox.http")
+
+MAX_HEADER_BYTES = 16 * 1024
+
+# After a rejection, how long the rest of the request is read and dropped before closing.
+LINGER_SECONDS = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class HttpLimits:
+    """What one request may take: time to arrive, size of its head, size of its body."""
+
+    request_timeout: float
+    max_body_bytes: int
+    max_header_bytes: int = MAX_HEADER_BYTES
+
+
+class _Rejected(Exception):
+    """Raised in a parser callback, after the rejection is sent, to stop the parser."""
+
+
+def error_response(
+    status: int, message: str, default_headers: list[tuple[bytes, bytes]]
+) -> bytes:
+    """A complete HTTP/1.1 error response in the common shape, closing the connection."""
+    body = error_json(status, message)
+    head = [STATUS_LINE[status]]
+    for name, value in default_headers:
+        head += [name, b": ", value, b"\r\n"]
+    head += [
+        b"content-type: application/json\r\n",
+        b"content-length: %d\r\n" % len(body),
+        b"connection: close\r\n\r\n",
+    ]
+    return b"".join(head) + body
+
+
+class GuardedHttpToolsProtocol(HttpToolsProtocol):
+    """One client connection; ``limits`` is set on the subclass made by ``guarded_protocol``."""
+
+    limits: ClassVar[HttpLimits]
+    access: ClassVar[logging.Logger]
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._deadline: asyncio.TimerHandle | None = None
+        self._in_request = False  # between the first byte of a request and its last
+        self._reading_head = False
+        self._head_bytes = 0  # raw bytes received while the head was incomplete
+        self._head_size = 0  # exact size of the request target and headers parsed so far
+        self._body_bytes = 0
+        self._content_length: int | None = None
+        self._rejected = False
+        super().connection_made(transport)
+        self._arm_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_deadline()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        # uvicorn's own version, plus the raw head count and our error responses.
+        if self._rejected:
+            return  # what a rejected client still sends is dropped
+        self._unset_keepalive_if_required()
+        if self._reading_head:
+            self._head_bytes += len(data)
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            if self._should_upgrade():
+                self.handle_websocket_upgrade()
+            else:
+                self._unsupported_upgrade_warning()
+            return
+        except httptools.HttpParserError as exc:
+            if not self._rejected:
+                reason = str(exc).strip() or "malformed request"
+                self._reject(400, f"Invalid HTTP request: {reason}.")
+            return
+        if self._reading_head and self._head_bytes > self.limits.max_header_bytes:
+            self._reject_head()
+
+    def handle_websocket_upgrade(self) -> None:
+        self._disarm_deadline()  # the WebSocket protocol keeps its own time from here on
+        super().handle_websocket_upgrade()
+
+    # Parser callbacks
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_request = True
+        self._reading_head = True
+        self._head_bytes = self._head_size = self._body_bytes = 0
+        self._content_length = None
+        if self._deadline is None:
+            self._arm_deadline()
+
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        self._head_size += len(url)
+        if self._head_size > self.limits.max_header_bytes:
+            self._reject_head()
+            raise _Rejected
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        super().on_header(name, value)
+        self._head_size += len(name) + len(value) + 4
+        if self._head_size > self.limits.max_header_bytes:
+            self._reject_head()
+            raise _Rejected
+        if len(name) == 14 and name.lower() == b"content-length":
+            try:
+                self._content_length = int(value)
+            except ValueError:
+                pass  # the parser answers 400 to a malformed length
+
+    def on_headers_complete(self) -> None:
+        self._reading_head = False
+        if self._content_length is not None and self._content_length > self.limits.max_body_bytes:
+            self._reject_body(self._content_length)
+            raise _Rejected
+        super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        self._body_bytes += len(body)
+        if self._body_bytes > self.limits.max_body_bytes:
+            self._reject_body(self._body_bytes)
+            raise _Rejected
+        super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        self._in_request = False
+        self._disarm_deadline()
+        super().on_message_complete()
+
+    # Limits
+
+    def _arm_deadline(self) -> None:
+        self._deadline = self.loop.call_later(self.limits.request_timeout, self._on_deadline)
+
+    def _disarm_deadline(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _on_deadline(self) -> None:
+        self._deadline = None
+        if self.transport.is_closing():
+            return
+        if self._in_request:
+            self._reject(
+                408,
+                f"The request was not complete within {self.limits.request_timeout:g} s; "
+                "send the whole request at once.",
+            )
+        else:
+            self._log_rejection("-", "closed: no request before the deadline")
+            self.transport.close()
+
+    def _reject_head(self) -> None:
+        self._reject(
+            431,
+            f"The request line and headers exceed {self.limits.max_header_bytes} bytes.",
+        )
+
+    def _reject_body(self, size: int) -> None:
+        self._reject(
+            413,
+            f"The request body ({size} bytes or more) exceeds this service's limit of "
+            f"{self.limits.max_body_bytes} bytes.",
+        )
+
+    def _reject(self, status: int, message: str) -> None:
+        """Answer ``status`` (unless a response is under way) and close the connection."""
+        self._rejected = True
+        self._in_request = self._reading_head = False
+        self._disarm_deadline()
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            # The app is running: from now on it sees a disconnect and its sends are dropped.
+            cycle.disconnected = True
+            cycle.message_event.set()
+            if cycle.response_started:
+                self.transport.close()
+                return
+        self.transport.write(error_response(status, message, self.server_state.default_headers))
+        self._log_rejection(str(status), message)
+        if not self.transport.can_write_eof():
+            self.transport.close()
+            return
+        # Closing with request bytes still unread makes the kernel reset the connection,
+        # which can destroy the reply before the client reads it. So: end our side, drop
+        # whatever still comes, and cut the connection if the client does not close.
+        self.transport.write_eof()
+        self.flow.resume_reading()
+        self.loop.call_later(LINGER_SECONDS, self.transport.abort)
+
+    def _log_rejection(self, status: str, message: str) -> None:
+        if self.access.isEnabledFor(logging.INFO):
+            client = "%s:%d" % self.client if self.client else "-"
+            self.access.info("%s - %s %s", client, status, message)
+
+
+def guarded_protocol(
+    limits: HttpLimits, access: logging.Logger
+) -> type[GuardedHttpToolsProtocol]:
+    """The protocol class uvicorn should instantiate for each connection, with these limits."""
+    return type(
+        "GuardedHttpToolsProtocol",
+        (GuardedHttpToolsProtocol,),
+        {"limits": limits, "access": access},
+    )

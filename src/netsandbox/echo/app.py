@@ -1,0 +1,49 @@
+"""The echo service's ASGI app: httpbin's routes, answered the way httpbin answers them."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from netsandbox import __version__
+from netsandbox.core.http import configure_app, install_index
+from netsandbox.core.settings import ServiceSettings
+from netsandbox.echo.middleware import Cors, HeadAsGet
+from netsandbox.echo.responses import EchoJSON
+from netsandbox.echo.routes import (
+    auth,
+    cookies,
+    dynamic,
+    formats,
+    inspection,
+    methods,
+    redirects,
+    status,
+)
+
+ROUTERS = (methods, inspection, status, redirects, auth, cookies, formats, dynamic)
+
+DESCRIPTION = (
+    "An HTTP echo service compatible with httpbin.org: send it any request and read back "
+    "what the server saw (query string, headers, form, files, JSON body...), laid out as "
+    "httpbin lays it out. Also status codes, redirects, authentication, cookies, delays and "
+    "sample documents to practise an HTTP client on."
+)
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    """A new app for ``settings``; nothing is shared between two apps."""
+    app = FastAPI(
+        title="netsandbox echo",
+        version=__version__,
+        description=DESCRIPTION,
+        default_response_class=EchoJSON,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_index(app)
+    for module in ROUTERS:
+        app.include_router(module.router)
+    configure_app(app)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(Cors)
+    return app

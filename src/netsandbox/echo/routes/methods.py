@@ -1,0 +1,110 @@
+"""HTTP methods: /get, /post, /put, /patch, /delete and /anything echo the request back."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from starlette.responses import Response
+
+from netsandbox.echo import examples
+from netsandbox.echo.request_echo import basics, full_echo
+from netsandbox.echo.responses import EchoJSON
+from netsandbox.echo.routes.per_method import per_method
+
+router = APIRouter(tags=["HTTP methods"])
+
+BODY_FIELDS = (
+    "`form` holds the fields of a form body (`application/x-www-form-urlencoded` or "
+    "`multipart/form-data`), `files` the uploaded files (text as is, binary as a base64 "
+    "`data:` URL), `data` any other body as text, and `json` that body parsed as JSON "
+    "(`null` when it is not JSON). A key sent several times shows a list of its values."
+)
+
+
+@router.get(
+    "/get",
+    openapi_extra={"x-example": "/get?a=10&b=100"},
+    summary="Echo a GET request",
+    description=(
+        "Returns the query string (`args`), the request headers, the client's address "
+        "(`origin`) and the full URL. Try `/get?a=10&b=100`; a repeated key such as "
+        "`?a=1&a=2` shows as a list."
+    ),
+    responses=examples.example_response(examples.GET),
+)
+async def get(request: Request) -> Response:
+    return EchoJSON(basics(request))
+
+
+@router.post(
+    "/post",
+    summary="Echo a POST request and its body",
+    description="Returns `args`, `headers`, `origin`, `url` and the body. " + BODY_FIELDS,
+    responses=examples.example_response(examples.FORM_POST),
+)
+async def post(request: Request) -> Response:
+    return EchoJSON(await full_echo(request))
+
+
+@router.put(
+    "/put",
+    summary="Echo a PUT request and its body",
+    description="Same fields as `/post`. " + BODY_FIELDS,
+    responses=examples.example_response(examples.JSON_PUT),
+)
+async def put(request: Request) -> Response:
+    return EchoJSON(await full_echo(request))
+
+
+@router.patch(
+    "/patch",
+    summary="Echo a PATCH request and its body",
+    description="Same fields as `/post`. " + BODY_FIELDS,
+    responses=examples.example_response(examples.FILE_PATCH),
+)
+async def patch(request: Request) -> Response:
+    return EchoJSON(await full_echo(request))
+
+
+@router.delete(
+    "/delete",
+    summary="Echo a DELETE request",
+    description="Same fields as `/post`; a DELETE usually has no body. " + BODY_FIELDS,
+    responses=examples.example_response(examples.DELETE),
+)
+async def delete(request: Request) -> Response:
+    return EchoJSON(await full_echo(request))
+
+
+ANYTHING_DESCRIPTION = (
+    "Accepts any method and any path below `/anything/` and echoes it, with the "
+    "`method` added. " + BODY_FIELDS
+)
+
+
+@per_method(
+    router,
+    "/anything",
+    summary="Echo any request",
+    description=ANYTHING_DESCRIPTION,
+    responses=examples.example_response(examples.ANYTHING),
+    tags=["Anything"],
+)
+async def anything(request: Request) -> Response:
+    return EchoJSON(await full_echo(request, method=True))
+
+
+@per_method(
+    router,
+    "/anything/{path:path}",
+    summary="Echo any request, at any path",
+    description=ANYTHING_DESCRIPTION,
+    responses=examples.example_response(examples.ANYTHING),
+    tags=["Anything"],
+)
+async def anything_at_path(
+    request: Request,
+    path: Annotated[str, Path(description="Any path, slashes included.", examples=["tasks/7"])],
+) -> Response:
+    return EchoJSON(await full_echo(request, method=True))
