@@ -28,6 +28,7 @@ class Row:
     p99_ms: float
     errors: int
     server_cpu_pct: float | None
+    server_us_per_request: float | None
     loadgen_cpu_pct: float
     loadgen_user_pct: float
     rounds: int
@@ -52,6 +53,12 @@ def summarize(runs: list[dict]) -> list[Row]:
             if ceiling.get((run["round"], concurrency))
         ]
         server_cpu = [r["server_cpu_pct"] for r in results if r["server_cpu_pct"] is not None]
+        # CPU time the server spent per request: steadier than req/s when the machine is shared.
+        server_us = [
+            r["server_cpu_pct"] * 1e4 / r["rps"]
+            for r in results
+            if r["server_cpu_pct"] is not None and r["rps"]
+        ]
         rows.append(
             Row(
                 target=target,
@@ -63,6 +70,7 @@ def summarize(runs: list[dict]) -> list[Row]:
                 p99_ms=_median(r["latency_ms"]["p99"] for r in results),
                 errors=sum(r["errors"] for r in results),
                 server_cpu_pct=statistics.median(server_cpu) if server_cpu else None,
+                server_us_per_request=statistics.median(server_us) if server_us else None,
                 loadgen_cpu_pct=_median(r["loadgen_cpu_pct"] for r in results),
                 loadgen_user_pct=_median(r["loadgen_user_pct"] for r in results),
                 rounds=len(group),
@@ -78,15 +86,16 @@ def _median(values) -> float:
 def load_table(rows: list[Row]) -> str:
     lines = [
         "| server | clients | idle held | req/s | x ceiling | p50 ms | p99 ms | errors "
-        "| server CPU | load gen CPU (user) |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| server CPU | server CPU µs/req | load gen CPU (user) |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in rows:
         ratio = f"{row.ratio:.2f}" if row.ratio is not None else "-"
         server = f"{row.server_cpu_pct:.0f}%" if row.server_cpu_pct is not None else "-"
+        cost = f"{row.server_us_per_request:.1f}" if row.server_us_per_request else "-"
         lines.append(
             f"| {row.target} | {row.concurrency} | {row.idle} | {row.rps:,.0f} | {ratio} "
-            f"| {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.errors} | {server} "
+            f"| {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.errors} | {server} | {cost} "
             f"| {row.loadgen_cpu_pct:.0f}% ({row.loadgen_user_pct:.0f}%) |"
         )
     return "\n".join(lines)

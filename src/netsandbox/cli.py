@@ -13,6 +13,7 @@ from netsandbox import __version__
 from netsandbox.chat.cli import app as chat_app
 from netsandbox.contacts.cli import app as contacts_app
 from netsandbox.core.settings import ServiceSettings, SettingsError
+from netsandbox.random.cli import app as random_app
 from netsandbox.services import SERVICES, ServiceInfo, is_loopback
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app = typer.Typer(
 )
 app.add_typer(contacts_app, name="contacts")
 app.add_typer(chat_app, name="chat")
+app.add_typer(random_app, name="random")
 
 console = Console(stderr=True)
 
@@ -67,6 +69,29 @@ def serve(
         str | None,
         typer.Option(help="chat: who may register: open, closed, or code:<join code>."),
     ] = None,
+    rate_limit: Annotated[
+        str | None,
+        typer.Option(help="chat: requests per second and burst per user, like 20,60; or off."),
+    ] = None,
+    login_limit: Annotated[
+        str | None,
+        typer.Option(help="chat: failed logins and seconds per username and address (5,900)."),
+    ] = None,
+    registration_limit: Annotated[
+        str | None,
+        typer.Option(help="chat: accounts and seconds per address (400,3600); or off."),
+    ] = None,
+    max_body_bytes: Annotated[
+        int | None,
+        typer.Option(help="HTTP: largest request body accepted (default 64 KiB, echo 1 MiB)."),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="HTTP: comma-separated proxy addresses whose X-Forwarded-For/-Proto headers "
+            "are trusted (default: none)."
+        ),
+    ] = None,
 ) -> None:
     """Run one service in the foreground until Ctrl-C or SIGTERM."""
     info = SERVICES.get(service)
@@ -82,6 +107,11 @@ def serve(
             exit_with_parent=exit_with_parent or None,
             database_url=database_url,
             registration=registration,
+            rate_limit=rate_limit,
+            login_limit=login_limit,
+            registration_limit=registration_limit,
+            max_body_bytes=max_body_bytes,
+            forwarded_allow_ips=forwarded_allow_ips,
         )
     except SettingsError as exc:
         raise _fail(str(exc)) from None

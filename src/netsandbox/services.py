@@ -81,6 +81,7 @@ SERVICES: dict[str, ServiceInfo] = {
         ServiceInfo("hello", "TCP", 3000, "replies to one message and closes"),
         ServiceInfo("contacts", "TCP", 3001, "contact book, one JSON command per connection"),
         ServiceInfo("echo", "HTTP", 3002, "httpbin-style echo: shows back the request it receives"),
+        ServiceInfo("random", "HTTP", 3003, "random numbers API: /api/random/int?n=20"),
         ServiceInfo(
             "chat", "HTTP", 3004, "chat API: users, statuses, direct messages (docs: /docs)",
             settings_class="netsandbox.chat.settings:ChatSettings",

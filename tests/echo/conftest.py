@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 import sys
 from collections.abc import Iterator
 
@@ -23,9 +24,15 @@ def echo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
     process = launch(command, log)
     match = wait_for_ready(process, log)
     service = ServiceProcess("echo", match.group(2), int(match.group(3)), process, log, folder)
-    yield service
-    if service.stop(signal.SIGTERM) != 0:
-        pytest.fail(f"echo exited with {process.returncode}:\n{service.log_text()}")
+    try:
+        yield service
+    finally:
+        try:
+            status = service.stop(signal.SIGTERM)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            status = process.wait()
+    assert status == 0, f"echo exited with {status}:\n{service.log_text()}"
 
 
 @pytest.fixture

@@ -7,22 +7,27 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from starlette.responses import Response
 
 from netsandbox import __version__
 from netsandbox.chat import DESCRIPTION
 from netsandbox.chat.api import auth, conversations, health, messages, users
 from netsandbox.chat.context import ChatContext
+from netsandbox.chat.errors import invalid
+from netsandbox.chat.limits import UserRateLimit
 from netsandbox.chat.migrations import upgrade_to_head
 from netsandbox.chat.settings import ChatSettings
 from netsandbox.core.http import API_MAX_BODY_BYTES, configure_app, install_index
 from netsandbox.core.http.error_shape import error_json
+from netsandbox.core.http.errors import HttpError
 
 log = logging.getLogger("netsandbox.chat")
 
 ROUTERS = (auth, users, messages, conversations, health)
 ACTIVITY_FLUSH_SECONDS = 10.0
+JSON_HINT = "with requests, send it as json={...} (not data=...)"
 
 OPENAPI_DESCRIPTION = f"""The {DESCRIPTION}.
 
@@ -71,9 +76,36 @@ def create_app(settings: ChatSettings) -> FastAPI:
     for module in ROUTERS:
         app.include_router(module.router)
     configure_app(app)
+    _explain_bad_bodies(app)
     install_index(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes or API_MAX_BODY_BYTES)
+    # Outermost: a request over its user's rate is refused before anything else runs.
+    app.add_middleware(UserRateLimit, chat_of=lambda: getattr(app.state, "chat", None))
     return app
+
+
+def _explain_bad_bodies(app: FastAPI) -> None:
+    """A body that is not a JSON object at all (a form, a list, text) gets one clear sentence
+    on how to send JSON, instead of the schema's field-by-field complaint."""
+    shared = app.exception_handlers[RequestValidationError]
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        for error in exc.errors():
+            where = tuple(error.get("loc", ()))
+            if error.get("type") == "json_invalid":
+                at = f" near character {where[1]}" if len(where) > 1 else ""
+                problem = invalid(
+                    "body", f"is not valid JSON{at}: {JSON_HINT}", rule="json_invalid"
+                )
+            elif where == ("body",) and error.get("type") != "missing":
+                problem = invalid("body", f"must be a JSON object: {JSON_HINT}", rule="json_object")
+            else:
+                continue
+            return await app.exception_handlers[HttpError](request, problem)
+        return await shared(request, exc)
+
+    app.add_exception_handler(RequestValidationError, handler)
 
 
 async def _flush_activity(chat: ChatContext) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from netsandbox.chat.auth import Activity, Authenticator
 from netsandbox.chat.db import Database
+from netsandbox.chat.limits import Limits
 from netsandbox.chat.security import Passwords
 from netsandbox.chat.settings import ChatSettings
 from netsandbox.chat.store import ChatStore
@@ -21,6 +22,7 @@ class ChatContext:
     db: Database
     store: ChatStore
     passwords: Passwords
+    limits: Limits
     activity: Activity = field(default_factory=Activity)
     auth: Authenticator = field(init=False)
 
@@ -30,7 +32,13 @@ class ChatContext:
     @classmethod
     def from_settings(cls, settings: ChatSettings) -> ChatContext:
         db = Database(settings.resolved_database_url)
-        return cls(settings=settings, db=db, store=ChatStore(db), passwords=Passwords())
+        return cls(
+            settings=settings,
+            db=db,
+            store=ChatStore(db),
+            passwords=Passwords(),
+            limits=Limits.from_settings(settings),
+        )
 
     async def flush_activity(self) -> None:
         await self.store.record_last_seen(self.activity.take_pending())

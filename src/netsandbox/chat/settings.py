@@ -33,25 +33,53 @@ class Registration:
         raise SettingsError(f"registration must be {REGISTRATION_HELP}; got {text!r}")
 
 
+def parse_limit(text: str) -> tuple[float, float] | None:
+    """``"20,60"`` -> (20.0, 60.0); ``"off"`` -> None; anything else raises ValueError."""
+    if text.strip().lower() == "off":
+        return None
+    first, second = (float(part) for part in text.split(","))
+    if not (0 < first < float("inf") and 0 < second < float("inf")):
+        raise ValueError(text)
+    return first, second
+
+
 @dataclass(frozen=True, slots=True)
 class ChatSettings(ServiceSettings):
     """Settings of the chat service.
 
     Environment variables, on top of the shared ones: ``NETSANDBOX_DATABASE_URL``,
-    ``NETSANDBOX_CHAT_REGISTRATION``.
+    ``NETSANDBOX_CHAT_REGISTRATION``, ``NETSANDBOX_CHAT_RATE_LIMIT``,
+    ``NETSANDBOX_CHAT_LOGIN_LIMIT``, ``NETSANDBOX_CHAT_REGISTRATION_LIMIT``.
     """
 
     database_url: str | None = None
     registration: str = "closed"
+    # "<requests per second>,<burst>" per user; "off" disables it.
+    rate_limit: str = "20,60"
+    # "<failed logins>,<seconds>" per username and client address.
+    login_limit: str = "5,900"
+    # "<accounts>,<seconds>" per client address (a class behind one school NAT fits).
+    registration_limit: str = "400,3600"
 
     EXTRA_ENVIRONMENT: ClassVar = {
         "DATABASE_URL": ("database_url", str),
         "CHAT_REGISTRATION": ("registration", str),
+        "CHAT_RATE_LIMIT": ("rate_limit", str),
+        "CHAT_LOGIN_LIMIT": ("login_limit", str),
+        "CHAT_REGISTRATION_LIMIT": ("registration_limit", str),
     }
 
     def __post_init__(self) -> None:
         ServiceSettings.__post_init__(self)
         Registration.parse(self.registration)
+        for name in ("rate_limit", "login_limit", "registration_limit"):
+            try:
+                parse_limit(getattr(self, name))
+            except ValueError:
+                raise SettingsError(
+                    f"{name.replace('_', ' ')} must be two positive numbers like 20,60 or "
+                    f"'off'; got {getattr(self, name)!r}"
+                ) from None
         if self.database_url is not None and "://" not in self.database_url:
             raise SettingsError(
                 "database URL must look like sqlite+aiosqlite:///path/chat.sqlite3 or "

@@ -29,7 +29,7 @@ FORM_POST = {
     "form": {"mail": "ada@example.org", "name": "Ada Lovelace"},
     "headers": {
         **HEADERS,
-        "Content-Length": "45",
+        "Content-Length": "40",
         "Content-Type": "application/x-www-form-urlencoded",
     },
     "json": None,
@@ -75,6 +75,50 @@ DELETE = {
 }
 
 ANYTHING = {**JSON_PUT, "method": "PUT", "url": "http://127.0.0.1:3002/anything/tasks/7"}
+
+
+# OpenAPI pieces that let "Try it out" send what httpbin's users send.
+FREE_QUERY = {
+    "name": "args",
+    "in": "query",
+    "required": False,
+    "description": "Any query parameters: they come back in `args`.",
+    "schema": {"type": "object", "additionalProperties": {"type": "string"}},
+    "style": "form",
+    "explode": True,
+    "example": {"a": "10", "b": "100"},
+}
+
+ANY_BODY = {
+    "required": False,
+    "description": "Any body: a form, uploaded files, JSON or plain text.",
+    "content": {
+        "application/x-www-form-urlencoded": {
+            "schema": {"type": "object", "additionalProperties": {"type": "string"}},
+            "example": {"name": "Ada Lovelace", "mail": "ada@example.org"},
+        },
+        "application/json": {"schema": {}, "example": {"done": True}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "title": {"type": "string", "example": "notes"},
+                    "notes": {"type": "string", "format": "binary"},
+                },
+            }
+        },
+        "text/plain": {"schema": {"type": "string"}, "example": "just text"},
+    },
+}
+
+
+def with_query(example: str | None = None, description: str | None = None) -> dict[str, Any]:
+    """``openapi_extra`` documenting free query parameters (and a URL to try, if given)."""
+    query = FREE_QUERY if description is None else {**FREE_QUERY, "description": description}
+    extra: dict[str, Any] = {"parameters": [query]}
+    if example:
+        extra["x-example"] = example
+    return extra
 
 
 def example_response(

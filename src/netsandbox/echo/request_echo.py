@@ -27,6 +27,13 @@ MULTIPART = "multipart/form-data"
 
 Flattened = dict[str, str | list[str]]
 
+# What reverse proxies add to a request (httpbin's list, title-cased as shown).
+PROXY_HEADERS = (
+    "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Protocol", "X-Forwarded-Ssl",
+    "X-Forwarded-Port", "X-Forwarded-Host", "X-Real-Ip", "X-Request-Id", "X-Request-Start",
+    "Via", "Forwarded",
+)  # fmt: skip
+
 
 def flatten(pairs: Iterable[tuple[str, str]]) -> Flattened:
     """Pairs to a dict; a key seen more than once keeps all its values, in order, in a list."""
@@ -96,7 +103,16 @@ def args(request: Request) -> Flattened:
 
 
 def headers(request: Request) -> dict[str, str]:
-    return title_case_headers(request.headers.raw)
+    """The request's headers; behind a trusted proxy, without those the proxy added.
+
+    httpbin hides them (unless ``?show_env=1``) so that the echo shows what the client
+    sent. Without a trusted proxy every header came from the client, so all are shown.
+    """
+    shown = title_case_headers(request.headers.raw)
+    if request.app.state.behind_proxy and "show_env" not in request.query_params:
+        for name in PROXY_HEADERS:
+            shown.pop(name, None)
+    return shown
 
 
 def basics(request: Request) -> dict[str, Any]:

@@ -45,7 +45,7 @@ TOKEN_REQUEST_BODY = {
     "/token",
     summary="Log in: get a bearer token",
     response_model=TokenOut,
-    responses=errors(401, 422),
+    responses=errors(401, 422, 429),
     openapi_extra={"requestBody": TOKEN_REQUEST_BODY},
 )
 async def create_token(request: Request, chat: Chat) -> Response:
@@ -53,7 +53,15 @@ async def create_token(request: Request, chat: Chat) -> Response:
     `requests.post(url, data={"username": "ada", "password": "..."})`; JSON is accepted too.
     Then send the token on every other request: `Authorization: Bearer <access_token>`."""
     fields = await _credentials(request)
-    token = await chat.auth.login(fields["username"], fields["password"])
+    address = request.client.host if request.client else "-"
+    username = fields["username"].strip().lower()
+    chat.limits.check_login(address, username)
+    try:
+        token = await chat.auth.login(username, fields["password"])
+    except ChatError:
+        chat.limits.login_failed(address, username)
+        raise
+    chat.limits.login_succeeded(address, username)
     return json_response({"access_token": token, "token_type": "bearer"})
 
 
@@ -72,9 +80,9 @@ async def delete_token(chat: Chat, token: Token) -> Response:
     summary="Create an account (when the server allows it)",
     status_code=201,
     response_model=UserOut,
-    responses=errors(403, 409, 422),
+    responses=errors(403, 409, 422, 429),
 )
-async def register(account: RegisterRequest, chat: Chat) -> Response:
+async def register(account: RegisterRequest, request: Request, chat: Chat) -> Response:
     """Open only if the teacher started the server with `--registration open`, or with
     `--registration code:<join code>` and you send that `join_code`. Then log in with
     POST /api/auth/token."""
@@ -95,6 +103,7 @@ async def register(account: RegisterRequest, chat: Chat) -> Response:
             if not account.join_code
             else "This join code is not the right one: check it with your teacher.",
         )
+    chat.limits.check_registration(request.client.host if request.client else "-")
     password_hash = await chat.passwords.hash(account.password)
     try:
         user = await chat.store.create_user(

@@ -48,8 +48,11 @@ def id_path(what: str) -> Any:
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the error statuses a route can answer, all in the one error shape."""
-    return {status: ERRORS[status] for status in statuses}
+    """OpenAPI entries for the error statuses a route can answer, all in the one error shape
+    (a route that needs a token can also answer 429: the per-user rate limit)."""
+    if 401 in statuses:
+        statuses = (*statuses, 429)
+    return {status: ERRORS[status] for status in sorted(set(statuses))}
 
 
 ERRORS: dict[int, dict[str, Any]] = {
@@ -69,6 +72,12 @@ ERRORS: dict[int, dict[str, Any]] = {
     ),
     422: error_response("The request breaks a rule: the message names the field and the rule.",
                         error_body("invalid_parameter", "body (body): a JSON object is required.")),
+    429: error_response(
+        "Over a rate limit: wait the Retry-After seconds, and slow down.",
+        error_body("too_many_requests", "Too many requests: each user may make 20 per second "
+                   "(bursts of 60). Slow your loop down (for example with time.sleep(0.1)). "
+                   "Try again in 1 s.", retry_after=1),
+    ),
     503: error_response(
         "The database cannot be reached.",
         error_body("database_unavailable", "The database cannot be reached."),

@@ -7,6 +7,8 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+_LINE = '%s "%s %s" %s %.1fms'
+
 
 class AccessLog:
     """Plain ASGI middleware; costs one wrapper per request, nothing when INFO is off.
@@ -42,11 +44,14 @@ class AccessLog:
             target = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
             if query:
                 target += "?" + query.decode("latin-1")
-            self.logger.info(
-                '%s "%s %s" %s %.1fms',
-                "%s:%d" % tuple(client) if client else "-",
+            args = (
+                f"{client[0]}:{client[1]}" if client else "-",
                 scope["method"],
                 target,
                 status or "-",
                 (time.perf_counter() - started) * 1000,
             )
+            # A record made directly: logger.info would also look up the caller's source
+            # line, a third of the cost of a line, for a field our format does not show.
+            record = logging.LogRecord(self.logger.name, logging.INFO, "", 0, _LINE, args, None)
+            self.logger.handle(record)

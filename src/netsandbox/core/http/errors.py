@@ -46,10 +46,10 @@ def invalid_parameter(
     parameter: str, rule: str, message: str, *, location: str = "query", value: Any = None
 ) -> HttpError:
     """The 422 for one bad parameter: which one, which rule it broke, and a sentence."""
-    problem = {"parameter": parameter, "location": location, "rule": rule, "message": message}
+    problem = {"parameter": parameter, "location": location, "rule": rule}
     if value is not None:
         problem["input"] = value
-    return HttpError(422, message, **problem, errors=[problem])
+    return HttpError(422, message, **problem, errors=[{**problem, "message": message}])
 
 
 def install_error_handlers(app: FastAPI) -> None:

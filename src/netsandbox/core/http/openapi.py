@@ -26,7 +26,7 @@ ERROR_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": ["code", "message"],
             "properties": {
-                "code": {"type": "string", "description": "For programs.", "examples": ["not_found"]},
+                "code": {"type": "string", "description": "For programs: a stable word."},
                 "message": {"type": "string", "description": "For people."},
                 "parameter": {"type": "string", "description": "422 only: the bad parameter."},
                 "location": {"type": "string", "description": "422 only: query, path, body..."},

@@ -5,17 +5,18 @@ Content-Length and Transfer-Encoding. What it does not do, and this subclass add
 
 * **request deadline**: a connection must deliver each complete request (head and body)
   within ``request_timeout`` seconds, counted from the connection for the first request and
-  from its first byte for the next ones. A timer is armed then and cancelled when the
-  request is complete; when it fires, a client that sent part of a request gets 408, a
-  silent one is simply closed. (Between requests, uvicorn's keep-alive timeout applies.)
-* **header cap**: request line plus headers over ``max_header_bytes`` get 431. Exact sizes
-  come from the parser callbacks; raw bytes are also counted while the head is incomplete,
-  so one endless header line is cut without being buffered.
+  from its first byte for the next ones. When it passes, a client that sent part of a
+  request gets 408, a silent one is simply closed. (Between requests, uvicorn's keep-alive
+  timeout applies.) The timer is lazy: a request only notes its deadline; the connection's
+  one timer, when it fires, re-arms itself for the current deadline if that is later. So
+  a busy keep-alive connection costs no timer per request.
+* **header cap**: request line plus headers over ``max_header_bytes`` get 431: summed
+  exactly once the head is parsed, and counted raw while it is still arriving, so one
+  endless header line is cut without being buffered.
 * **body cap**: a Content-Length over ``max_body_bytes`` gets 413 before the app runs or
   any body byte is read; a chunked body is counted as it streams and cut the same way.
 
-Every rejection is JSON in the common error shape, sent with ``Connection: close``.
-"""
+Every rejection is JSON in the common error shape, sent with ``Connection: close``."""
 
 from __future__ import annotations
 
@@ -73,19 +74,19 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     access: ClassVar[logging.Logger]
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self._deadline: asyncio.TimerHandle | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._due = False  # a request is due before ``_deadline``
+        self._deadline = 0.0
         self._in_request = False  # between the first byte of a request and its last
         self._reading_head = False
         self._head_bytes = 0  # raw bytes received while the head was incomplete
-        self._head_size = 0  # exact size of the request target and headers parsed so far
         self._body_bytes = 0
-        self._content_length: int | None = None
         self._rejected = False
         super().connection_made(transport)
-        self._arm_deadline()
+        self._expect_request()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm_deadline()
+        self._stop_timer()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -112,43 +113,35 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._reject_head()
 
     def handle_websocket_upgrade(self) -> None:
-        self._disarm_deadline()  # the WebSocket protocol keeps its own time from here on
+        self._stop_timer()  # the WebSocket protocol keeps its own time from here on
         super().handle_websocket_upgrade()
 
     # Parser callbacks
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._in_request = True
-        self._reading_head = True
-        self._head_bytes = self._head_size = self._body_bytes = 0
-        self._content_length = None
-        if self._deadline is None:
-            self._arm_deadline()
-
-    def on_url(self, url: bytes) -> None:
-        super().on_url(url)
-        self._head_size += len(url)
-        if self._head_size > self.limits.max_header_bytes:
-            self._reject_head()
-            raise _Rejected
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        super().on_header(name, value)
-        self._head_size += len(name) + len(value) + 4
-        if self._head_size > self.limits.max_header_bytes:
-            self._reject_head()
-            raise _Rejected
-        if len(name) == 14 and name.lower() == b"content-length":
-            try:
-                self._content_length = int(value)
-            except ValueError:
-                pass  # the parser answers 400 to a malformed length
+        self._in_request = self._reading_head = True
+        self._head_bytes = self._body_bytes = 0
+        if not self._due:  # the first request's deadline counts from the connection
+            self._expect_request()
 
     def on_headers_complete(self) -> None:
         self._reading_head = False
-        if self._content_length is not None and self._content_length > self.limits.max_body_bytes:
-            self._reject_body(self._content_length)
+        # Sizes are summed here, once, rather than in per-header callbacks: this runs on
+        # every request, and the raw count in data_received already stops endless heads.
+        size = len(self.url)
+        length = None
+        for name, value in self.headers:  # names are lower-cased by uvicorn's on_header
+            size += len(name) + len(value) + 4
+            if name == b"content-length":
+                length = value
+        if size > self.limits.max_header_bytes:
+            self._reject_head()
+            raise _Rejected
+        # A malformed length is left to the parser, which answers 400.
+        declared = int(length) if length and len(length) < 20 and length.isdigit() else 0
+        if declared > self.limits.max_body_bytes:
+            self._reject_body(declared)
             raise _Rejected
         super().on_headers_complete()
 
@@ -160,23 +153,29 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().on_body(body)
 
     def on_message_complete(self) -> None:
-        self._in_request = False
-        self._disarm_deadline()
+        self._due = self._in_request = False
         super().on_message_complete()
 
-    # Limits
+    # Deadline
 
-    def _arm_deadline(self) -> None:
-        self._deadline = self.loop.call_later(self.limits.request_timeout, self._on_deadline)
+    def _expect_request(self) -> None:
+        self._due = True
+        self._deadline = self.loop.time() + self.limits.request_timeout
+        if self._timer is None:
+            self._timer = self.loop.call_at(self._deadline, self._on_timer)
 
-    def _disarm_deadline(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
+    def _stop_timer(self) -> None:
+        self._due = False
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
-    def _on_deadline(self) -> None:
-        self._deadline = None
-        if self.transport.is_closing():
+    def _on_timer(self) -> None:
+        self._timer = None
+        if not self._due or self.transport.is_closing():
+            return
+        if self.loop.time() < self._deadline:  # a later request moved the deadline
+            self._timer = self.loop.call_at(self._deadline, self._on_timer)
             return
         if self._in_request:
             self._reject(
@@ -185,8 +184,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                 "send the whole request at once.",
             )
         else:
+            self._due = False
             self._log_rejection("-", "closed: no request before the deadline")
             self.transport.close()
+
+    # Rejections
 
     def _reject_head(self) -> None:
         self._reject(
@@ -205,7 +207,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         """Answer ``status`` (unless a response is under way) and close the connection."""
         self._rejected = True
         self._in_request = self._reading_head = False
-        self._disarm_deadline()
+        self._stop_timer()
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:
             # The app is running: from now on it sees a disconnect and its sends are dropped.
@@ -228,7 +230,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def _log_rejection(self, status: str, message: str) -> None:
         if self.access.isEnabledFor(logging.INFO):
-            client = "%s:%d" % self.client if self.client else "-"
+            client = f"{self.client[0]}:{self.client[1]}" if self.client else "-"
             self.access.info("%s - %s %s", client, status, message)
 
 

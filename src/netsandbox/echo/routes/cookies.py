@@ -46,7 +46,9 @@ async def view_cookies(request: Request) -> Response:
 
 @router.get(
     "/cookies/set",
-    openapi_extra={"x-example": "/cookies/set?lang=fr&theme=dark"},
+    openapi_extra=examples.with_query(
+        "/cookies/set?lang=fr&theme=dark", "The cookies to set, as name=value pairs."
+    ),
     status_code=302,
     response_class=Response,
     summary="Set cookies from the query string",

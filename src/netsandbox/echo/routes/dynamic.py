@@ -36,6 +36,8 @@ def delay_seconds(asked: float) -> float:
 @per_method(
     router,
     "/delay/{n}",
+    documented=("GET", "POST"),
+    body=True,
     summary="Answer after a delay",
     description=(
         f"Waits `n` seconds (at most {MAX_DELAY_SECONDS:g}), then echoes the request like "

@@ -56,7 +56,9 @@ async def view_user_agent(request: Request) -> Response:
 
 @router.get(
     "/response-headers",
-    openapi_extra={"x-example": "/response-headers?X-Course=http"},
+    openapi_extra=examples.with_query(
+        "/response-headers?X-Course=http", "The headers to send back, as name=value pairs."
+    ),
     summary="Set response headers from the query string",
     description=(
         "Every query parameter becomes a response header, and the body lists the response's "

@@ -84,12 +84,15 @@ async def absolute_redirect(request: Request, n: Annotated[int, HOPS]) -> Respon
 @per_method(
     router,
     "/redirect-to",
+    documented=("GET",),
+    openapi_extra={"x-example": "/redirect-to?url=/get"},
     status_code=302,
     response_class=Response,
     summary="Redirect to any URL",
     description=(
         "Answers with `Location: url` and status 302, or `status_code` when it is a "
-        "redirect code (300 to 399)."
+        "redirect code (300 to 399). Every method works; with 307 or 308 a client repeats "
+        "its method and body at the new URL."
     ),
     responses={
         **REDIRECT_RESPONSES,

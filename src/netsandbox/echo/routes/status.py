@@ -86,13 +86,16 @@ def status_response(code: int) -> Response:
 @per_method(
     router,
     "/status/{codes}",
+    documented=("GET",),
+    openapi_extra={"x-example": "/status/418"},
     response_class=Response,
     summary="Answer with a chosen status code",
     description=(
         "Answers with the status code in the path, and an empty body. Several codes separated "
         "by commas (`200,404,500`) make the server pick one at random; a weight after a colon "
         "(`200:0.9,500:0.1`) makes some likelier. Redirect codes point to `/redirect/1`, 401 "
-        "asks for Basic authentication, 418 answers a teapot. Codes go from 200 to 599."
+        "asks for Basic authentication, 418 answers a teapot. Codes go from 200 to 599. "
+        "POST, PUT, PATCH, DELETE and TRACE work the same way."
     ),
     responses={
         200: {"description": "The status code asked for (here 200), with an empty body."},
