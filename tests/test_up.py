@@ -43,6 +43,7 @@ def test_up_starts_every_service_and_sigterm_stops_all(
         assert name in output
         assert f"127.0.0.1:{port}" in output
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    assert "demo-ada" in output  # chat on loopback: demo accounts with their passwords
     process.send_signal(signal.SIGTERM)
     assert process.wait(15) == 0
     for port in ports.values():

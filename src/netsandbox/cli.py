@@ -159,9 +159,7 @@ def up(
         children = supervisor.start_all(plan)
     except RuntimeError as exc:
         raise _fail(str(exc)) from None
-    _print_services(plan)
-    for line in notes:
-        Console().print(line, highlight=False)
+    _print_services(plan, notes)
     try:
         status = supervisor.wait_for_stop(children)
     finally:
@@ -178,7 +176,8 @@ def _settings_for_up(info: ServiceInfo, **overrides: object) -> ServiceSettings:
     return settings
 
 
-def _print_services(plan: list) -> None:
+def _print_services(plan: list, notes: list[str]) -> None:
+    """The table of services, then the services' notes (demo accounts...), in one write."""
     table = Table(title=f"netsandbox {__version__}: services running (Ctrl-C stops them)")
     table.add_column("service")
     table.add_column("address")
@@ -187,7 +186,7 @@ def _print_services(plan: list) -> None:
         scheme = "http://" if info.protocol == "HTTP" else "tcp://"
         table.add_row(info.name, f"{scheme}{settings.host}:{settings.port}", info.description)
     table.caption = f"data in {plan[0][1].data_dir}"
-    Console().print(table)
+    Console().print(table, *notes, sep="\n", highlight=False)
 
 
 @app.command()

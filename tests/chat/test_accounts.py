@@ -86,3 +86,15 @@ async def test_demo_accounts_get_fresh_passwords_each_time(app, client) -> None:
             "/api/auth/token", data={"username": username, "password": password}
         )
         assert ok.status_code == 200
+
+
+def test_up_prints_demo_passwords_on_loopback_only(tmp_path) -> None:
+    from netsandbox.chat.accounts import prepare_up
+    from netsandbox.services import SERVICES
+
+    chat = SERVICES["chat"]
+    local = chat.settings(data_dir=tmp_path, defaults=chat.loopback_up_defaults)
+    lines = prepare_up(local)
+    assert "registration is open" in lines[0]
+    assert [line.split()[0] for line in lines[1:]] == ["demo-ada", "demo-alan", "demo-grace"]
+    assert prepare_up(local.replace(host="0.0.0.0")) == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 
 from fastapi import FastAPI, Query, Request
@@ -29,6 +30,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     @app.get("/slow")
     async def slow(seconds: float = Query(1.0, ge=0, le=30)) -> dict[str, float]:
+        logging.getLogger("netsandbox.tiny").info("slow request started")
         await asyncio.sleep(seconds)
         return {"slept": seconds}
 
@@ -46,6 +48,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--shutdown-timeout", type=float, default=5.0)
     parser.add_argument("--max-body-bytes", type=int, default=None)
     parser.add_argument("--log-level", default="info")
+    parser.add_argument("--forwarded-allow-ips", default="")
     args = parser.parse_args(argv)
     settings = ServiceSettings(
         service="tiny",
@@ -54,6 +57,7 @@ def main(argv: list[str]) -> int:
         shutdown_timeout=args.shutdown_timeout,
         max_body_bytes=args.max_body_bytes,
         log_level=args.log_level,
+        forwarded_allow_ips=args.forwarded_allow_ips,
     )
     return run_http_service(create_app, settings)
 

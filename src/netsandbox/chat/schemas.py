@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -22,9 +29,17 @@ PASSWORD_MAX = 128
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
-# Control characters other than tab and newline; NUL in particular cannot be stored.
-_CONTROL = {c for c in range(32) if c not in (9, 10, 13)} | {127}
+# Control characters (C0, DEL, C1) other than tab and line breaks; NUL cannot be stored.
+_CONTROL = {c for c in range(32) if c not in (9, 10, 13)} | set(range(127, 160))
 _CONTROL_TABLE = dict.fromkeys(_CONTROL)
+
+# The same rules as patterns in the OpenAPI document, for clients and fuzzers that read it.
+_LINE_CHAR = r"[^\u0000-\u001f\u007f-\u009f]"
+_TEXT_CHAR = r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]"
+_VISIBLE_CHAR = r"[^\s\u0000-\u001f\u007f-\u009f]"
+LINE_PATTERN = f"^{_LINE_CHAR}*$"
+NON_BLANK_LINE_PATTERN = f"^{_LINE_CHAR}*{_VISIBLE_CHAR}{_LINE_CHAR}*$"
+NON_BLANK_TEXT_PATTERN = f"^{_TEXT_CHAR}*{_VISIBLE_CHAR}{_TEXT_CHAR}*$"
 
 
 def _storable(text: str, *, multiline: bool) -> str:
@@ -47,7 +62,7 @@ def _line(text: str) -> str:
 
 
 def _not_blank(text: str) -> str:
-    if not text.strip():
+    if not text.replace("\ufeff", "").strip():
         raise PydanticCustomError("blank", "must not be blank (only spaces)")
     return text
 
@@ -56,7 +71,14 @@ def _message_body(text: str) -> str:
     return _not_blank(_storable(text, multiline=True))
 
 
-Id = Annotated[int, Field(ge=1, le=ID_MAX, strict=True, examples=[2])]
+def _json_integer(value: Any) -> Any:
+    """A JSON integer (1 or 1.0, as JSON Schema counts them); not true, not "1"."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+Id = Annotated[int, Field(ge=1, le=ID_MAX, examples=[2]), BeforeValidator(_json_integer)]
 Username = Annotated[
     str,
     Field(
@@ -69,24 +91,28 @@ Username = Annotated[
 ]
 DisplayName = Annotated[
     str,
-    Field(min_length=1, max_length=DISPLAY_NAME_MAX, examples=["Ada Lovelace"]),
+    Field(min_length=1, max_length=DISPLAY_NAME_MAX, examples=["Ada Lovelace"],
+          json_schema_extra={"pattern": NON_BLANK_LINE_PATTERN}),
     AfterValidator(_line),
     AfterValidator(_not_blank),
 ]
 StatusText = Annotated[
     str,
     Field(max_length=STATUS_MAX, description="Up to 140 characters; \"\" clears it.",
-          examples=["Working on the exercise"]),
+          examples=["Working on the exercise"], json_schema_extra={"pattern": LINE_PATTERN}),
     AfterValidator(_line),
 ]  # fmt: skip
 MessageBody = Annotated[
     str,
-    Field(min_length=1, max_length=BODY_MAX, examples=["Hello! Did step 3 work for you?"]),
+    Field(min_length=1, max_length=BODY_MAX, examples=["Hello! Did step 3 work for you?"],
+          description="1 to 2000 characters, not only spaces; line breaks allowed.",
+          json_schema_extra={"pattern": NON_BLANK_TEXT_PATTERN}),
     AfterValidator(_message_body),
 ]
 Password = Annotated[
     str,
-    Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX, examples=["correct-horse-battery"]),
+    Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX, examples=["correct-horse-battery"],
+          json_schema_extra={"pattern": LINE_PATTERN}),
     AfterValidator(lambda text: _storable(text, multiline=False)),
 ]
 
@@ -103,7 +129,7 @@ class UserPatch(StrictModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"status": "Working on the exercise"}]},
+        json_schema_extra={"examples": [{"status": "Working on the exercise"}], "minProperties": 1},
     )
 
     status: StatusText = None  # type: ignore[assignment]

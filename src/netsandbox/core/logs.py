@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 import time
@@ -9,21 +10,33 @@ import time
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s  %(message)s"
 
 
-class _Formatter(logging.Formatter):
-    """The standard formatter, with the date text built once a second, not once a line.
+class _DateText:
+    """The date of a log line as the standard formatter writes it, built once a second.
 
     Why: a busy HTTP service writes one line per request, and the date was the dearest part.
     """
 
-    _second = -1
-    _date = ""
+    def __init__(self) -> None:
+        self._second = -1
+        self._text = ""
+
+    def __call__(self, created: float) -> str:
+        second = int(created)
+        if second != self._second:
+            self._text = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(created))
+            self._second = second
+        return f"{self._text},{int((created - second) * 1000):03d}"
+
+
+class _Formatter(logging.Formatter):
+    """The standard formatter, with a cheaper date."""
+
+    def __init__(self, fmt: str) -> None:
+        super().__init__(fmt)
+        self._date = _DateText()
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        second = int(record.created)
-        if second != self._second:
-            self._date = time.strftime("%Y-%m-%d %H:%M:%S", self.converter(record.created))
-            self._second = second
-        return f"{self._date},{int(record.msecs):03d}"
+        return self._date(record.created)
 
 
 def configure_logging(level: str) -> None:
@@ -68,3 +81,36 @@ class ThrottledLog:
         self._last = now
         self._suppressed = 0
         return True
+
+
+class BatchedLines:
+    """One logger's INFO lines, formatted like every other line and written in batches.
+
+    Why: Python's logging costs about 10 µs a line, as much as an HTTP service spends
+    answering a request. A busy access log goes through here instead: the line is built
+    directly (about 1 µs) and the lines of the last ``interval`` seconds reach stderr in
+    one write. The logger's level still decides whether anything is written.
+    """
+
+    def __init__(self, logger: logging.Logger, interval: float = 0.05) -> None:
+        self.logger = logger
+        self._interval = interval
+        self._infix = f" {'INFO':<7} {logger.name}  "
+        self._date = _DateText()
+        self._lines: list[str] = []
+
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+    def add(self, message: str) -> None:
+        """Queue one line; the first of a batch schedules the write (needs a running loop)."""
+        if not self._lines:
+            asyncio.get_running_loop().call_later(self._interval, self.flush)
+        self._lines.append(f"{self._date(time.time())}{self._infix}{message}\n")
+
+    def flush(self) -> None:
+        """Write the queued lines now (also called at shutdown)."""
+        if self._lines:
+            text, self._lines = "".join(self._lines), []
+            sys.stderr.write(text)
+            sys.stderr.flush()

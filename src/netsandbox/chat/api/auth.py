@@ -45,7 +45,7 @@ TOKEN_REQUEST_BODY = {
     "/token",
     summary="Log in: get a bearer token",
     response_model=TokenOut,
-    responses=errors(401, 422, 429),
+    responses=errors(400, 401, 422, 429),
     openapi_extra={"requestBody": TOKEN_REQUEST_BODY},
 )
 async def create_token(request: Request, chat: Chat) -> Response:
@@ -80,7 +80,7 @@ async def delete_token(chat: Chat, token: Token) -> Response:
     summary="Create an account (when the server allows it)",
     status_code=201,
     response_model=UserOut,
-    responses=errors(403, 409, 422, 429),
+    responses=errors(400, 403, 409, 422, 429),
 )
 async def register(account: RegisterRequest, request: Request, chat: Chat) -> Response:
     """Open only if the teacher started the server with `--registration open`, or with

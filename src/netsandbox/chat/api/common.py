@@ -56,6 +56,10 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 ERRORS: dict[int, dict[str, Any]] = {
+    400: error_response(
+        "The body could not be read at all (not UTF-8 text, for example).",
+        error_body("bad_request", "There was an error parsing the body"),
+    ),
     401: error_response(
         "No token, or an unknown or revoked one: the message says how to get one.",
         error_body("missing_token", f"This endpoint needs a token. {GET_A_TOKEN}"),

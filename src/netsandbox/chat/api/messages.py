@@ -30,7 +30,7 @@ IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"  # printable ASCII, no spaces
     summary="Send a message",
     status_code=201,
     response_model=MessageOut,
-    responses=errors(401, 422),
+    responses=errors(400, 401, 422),
 )
 async def send_message(
     message: MessageCreate,
@@ -43,7 +43,6 @@ async def send_message(
             description="Any unique string (a UUID): a retry with the same key within 24 h "
             "returns the message already stored instead of sending it twice. The same key "
             "with a different message is refused (422).",
-            examples=["5f0c1c1e-3a4b-4c55-9d2e-7b1f0e6a9c01"],
         ),
     ] = None,
 ) -> Response:

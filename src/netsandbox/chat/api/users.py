@@ -18,6 +18,8 @@ from netsandbox.chat.deps import Chat, CurrentUserId
 from netsandbox.chat.errors import forbidden, invalid, not_found
 from netsandbox.chat.schemas import DEFAULT_LIMIT, UserOut, UserPage, UserPatch
 
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+
 router = APIRouter(prefix="/api/users", tags=["users"])
 
 UserIdPath = Annotated[int, id_path("user")]
@@ -31,6 +33,7 @@ async def list_users(
         str | None,
         Query(
             max_length=64,
+            pattern=NO_NUL_PATTERN,
             description="Part of a username or display name (any case).",
             examples=["ada"],
         ),
@@ -39,8 +42,6 @@ async def list_users(
     cursor: CursorParam = None,
 ) -> Response:
     """Users in the order they joined. Find your own id here (or with GET /api/users/me)."""
-    if search is not None and ("\x00" in search):
-        raise invalid("search", "must not contain NUL characters", location="query")
     items, next_cursor = await chat.store.list_users(search or None, clamp(limit), cursor)
     return json_response({"items": items, "next_cursor": next_cursor})
 
@@ -53,7 +54,7 @@ async def read_me(chat: Chat, me: CurrentUserId) -> Response:
 
 @router.patch(
     "/me", summary="Change my status or display name", response_model=UserOut,
-    responses=errors(401, 422),
+    responses=errors(400, 401, 422),
 )  # fmt: skip
 async def update_me(patch: UserPatch, chat: Chat, me: CurrentUserId) -> Response:
     """The same as PATCH /api/users/{your id}."""
@@ -69,7 +70,7 @@ async def read_user(user_id: UserIdPath, chat: Chat, _me: CurrentUserId) -> Resp
     "/{user_id}",
     summary="Change a status or display name (your own only)",
     response_model=UserOut,
-    responses=errors(401, 403, 404, 422),
+    responses=errors(400, 401, 403, 404, 422),
 )
 async def update_user(
     user_id: UserIdPath, patch: UserPatch, chat: Chat, me: CurrentUserId

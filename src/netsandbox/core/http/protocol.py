@@ -28,7 +28,9 @@ from typing import ClassVar
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
+from netsandbox.core.http.coalesce import HeadWithBody
 from netsandbox.core.http.error_shape import error_json
+from netsandbox.core.logs import BatchedLines
 
 log = logging.getLogger("netsandbox.http")
 
@@ -71,7 +73,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """One client connection; ``limits`` is set on the subclass made by ``guarded_protocol``."""
 
     limits: ClassVar[HttpLimits]
-    access: ClassVar[logging.Logger]
+    access: ClassVar[BatchedLines]
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._timer: asyncio.TimerHandle | None = None
@@ -143,7 +145,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if declared > self.limits.max_body_bytes:
             self._reject_body(declared)
             raise _Rejected
+        previous = self.cycle
         super().on_headers_complete()
+        if self.cycle is not previous:  # a new request/response cycle (not an upgrade)
+            self.cycle.transport = HeadWithBody(self.transport, self.loop)  # type: ignore[assignment]
 
     def on_body(self, body: bytes) -> None:
         self._body_bytes += len(body)
@@ -229,13 +234,13 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self.loop.call_later(LINGER_SECONDS, self.transport.abort)
 
     def _log_rejection(self, status: str, message: str) -> None:
-        if self.access.isEnabledFor(logging.INFO):
+        if self.access.enabled():
             client = f"{self.client[0]}:{self.client[1]}" if self.client else "-"
-            self.access.info("%s - %s %s", client, status, message)
+            self.access.add(f"{client} - {status} {message}")
 
 
 def guarded_protocol(
-    limits: HttpLimits, access: logging.Logger
+    limits: HttpLimits, access: BatchedLines
 ) -> type[GuardedHttpToolsProtocol]:
     """The protocol class uvicorn should instantiate for each connection, with these limits."""
     return type(

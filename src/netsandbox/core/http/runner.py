@@ -20,7 +20,7 @@ from starlette.types import ASGIApp
 
 from netsandbox.core.http.access import AccessLog
 from netsandbox.core.http.protocol import HttpLimits, guarded_protocol
-from netsandbox.core.logs import access_logger, configure_logging
+from netsandbox.core.logs import BatchedLines, access_logger, configure_logging
 from netsandbox.core.process import new_event_loop, raise_open_files_limit, watch_parent
 from netsandbox.core.settings import ServiceSettings
 
@@ -55,7 +55,7 @@ def run_http_service(
             settings.host, settings.port, settings.service, exc.strerror or exc,
         )  # fmt: skip
         return 1
-    access = access_logger(settings.service)
+    access = BatchedLines(access_logger(settings.service))
     limits = HttpLimits(
         request_timeout=settings.idle_timeout,
         max_body_bytes=(
@@ -77,7 +77,7 @@ def run_http_service(
         backlog=BACKLOG,
         headers=[("server", "netsandbox")],
     )
-    server = _Server(config, settings)
+    server = _Server(config, settings, access)
     loop = new_event_loop()
     asyncio.set_event_loop(loop)
     try:
@@ -97,9 +97,12 @@ class _Server(uvicorn.Server):
     a stop we were asked for is a normal exit here, as with the TCP services.
     """
 
-    def __init__(self, config: uvicorn.Config, settings: ServiceSettings) -> None:
+    def __init__(
+        self, config: uvicorn.Config, settings: ServiceSettings, access: BatchedLines
+    ) -> None:
         super().__init__(config)
         self.settings = settings
+        self.access = access
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -132,6 +135,7 @@ class _Server(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         log.info("%s stopping", self.settings.service)
         await super().shutdown(sockets)
+        self.access.flush()
         log.info("%s stopped", self.settings.service)
 
 

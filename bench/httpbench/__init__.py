@@ -1,0 +1,1 @@
+"""Benchmark of the HTTP services (random, echo) under keep-alive load from wrk."""

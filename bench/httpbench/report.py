@@ -1,0 +1,136 @@
+"""Turns the raw wrk runs into medians, same-round ratios, tables and the issue's targets."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+from httpbench import targets
+
+NAIVE = targets.NAIVE.name
+CEILING = targets.CEILING.name
+RANDOM_OVER_NAIVE = 4.0
+P99_LIMIT_MS = 20.0
+STARTUP_LIMIT_MS = 500.0
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    target: str
+    path: str
+    rps: float
+    over_naive: float
+    over_ceiling: float
+    p50_ms: float
+    p99_ms: float
+    p99_worst_ms: float
+    errors: int
+    server_cpu_pct: float
+    server_us_per_request: float
+    wrk_cpu_pct: float
+    rounds: int
+
+
+def _same_round_ratios(group: list[dict], reference: dict[int, float]) -> float:
+    ratios = [run["rps"] / reference[run["round"]] for run in group if reference.get(run["round"])]
+    return statistics.median(ratios) if ratios else float("nan")
+
+
+def summarize(runs: list[dict]) -> list[Row]:
+    """Medians over rounds; each ratio is taken within a round, then the median of those."""
+    by_target: dict[str, list[dict]] = defaultdict(list)
+    for run in runs:
+        by_target[run["target"]].append(run)
+    naive = {run["round"]: run["rps"] for run in by_target.get(NAIVE, [])}
+    ceiling = {run["round"]: run["rps"] for run in by_target.get(CEILING, [])}
+    rows = []
+    for name, group in by_target.items():
+        rows.append(
+            Row(
+                target=name,
+                path=group[0]["path"],
+                rps=statistics.median(run["rps"] for run in group),
+                over_naive=_same_round_ratios(group, naive),
+                over_ceiling=_same_round_ratios(group, ceiling),
+                p50_ms=statistics.median(run["latency_ms"]["50"] for run in group),
+                p99_ms=statistics.median(run["latency_ms"]["99"] for run in group),
+                p99_worst_ms=max(run["latency_ms"]["99"] for run in group),
+                errors=sum(run["errors_total"] for run in group),
+                server_cpu_pct=statistics.median(run["server_cpu_pct"] for run in group),
+                server_us_per_request=statistics.median(
+                    run["server_cpu_pct"] * 1e4 / run["rps"] for run in group
+                ),
+                wrk_cpu_pct=statistics.median(run["wrk_cpu_pct"] for run in group),
+                rounds=len(group),
+            )
+        )
+    return rows
+
+
+def load_table(rows: list[Row]) -> str:
+    lines = [
+        "| server | path | req/s | x naive | x ceiling | p50 ms | p99 ms (worst round) "
+        "| errors | server CPU | server CPU µs/req | wrk CPU |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.target} | `{row.path}` | {row.rps:,.0f} | {row.over_naive:.2f} "
+            f"| {row.over_ceiling:.2f} | {row.p50_ms:.2f} | {row.p99_ms:.2f} "
+            f"({row.p99_worst_ms:.2f}) | {row.errors} | {row.server_cpu_pct:.0f}% "
+            f"| {row.server_us_per_request:.0f} | {row.wrk_cpu_pct:.0f}% |"
+        )
+    return "\n".join(lines)
+
+
+def startup_table(launches: dict[str, dict]) -> str:
+    lines = ["| launched | median ms | min ms | max ms | launches |", "|---|--:|--:|--:|--:|"]
+    for name, figures in launches.items():
+        lines.append(
+            f"| `{name}` | {figures['median_ms']:.0f} | {figures['min_ms']:.0f} "
+            f"| {figures['max_ms']:.0f} | {len(figures['runs_ms'])} |"
+        )
+    return "\n".join(lines)
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def verdicts(runs: list[dict], rows: list[Row], launches: dict[str, dict] | None) -> list[str]:
+    """One line per target of the issue: met, missed, or not measured."""
+    by_name = {row.target: row for row in rows}
+    lines = []
+    random = by_name.get(targets.RANDOM.name)
+    if random is None or random.over_naive != random.over_naive:  # NaN: no naive run
+        lines.append("- random >= 4x naive http.server: not measured")
+    else:
+        lines.append(
+            f"- random >= {RANDOM_OVER_NAIVE:g}x naive http.server: {random.over_naive:.2f}x, "
+            f"{_verdict(random.over_naive >= RANDOM_OVER_NAIVE)}"
+        )
+        lines.append(
+            f"- random p99 < {P99_LIMIT_MS:g} ms: {random.p99_ms:.2f} ms (worst round "
+            f"{random.p99_worst_ms:.2f}), {_verdict(random.p99_ms < P99_LIMIT_MS)}"
+        )
+    httpbin = {run["round"]: run["rps"] for run in runs if run["target"] == targets.HTTPBIN.name}
+    echo = [run for run in runs if run["target"] == targets.ECHO.name]
+    if httpbin and echo:
+        ratio = _same_round_ratios(echo, httpbin)
+        lines.append(
+            f"- echo /get >= httpbin under gunicorn (1 sync worker): {ratio:.2f}x, "
+            f"{_verdict(ratio >= 1.0)}"
+        )
+    else:
+        lines.append("- echo /get >= httpbin under gunicorn: not measured")
+    name = "python sandbox/server_http_random.py"
+    if launches and name in launches:
+        median = launches[name]["median_ms"]
+        lines.append(
+            f"- start-up of {name} < {STARTUP_LIMIT_MS:g} ms median: {median:.0f} ms, "
+            f"{_verdict(median < STARTUP_LIMIT_MS)}"
+        )
+    else:
+        lines.append("- start-up of sandbox/server_http_random.py: not measured")
+    return lines

@@ -1,0 +1,181 @@
+"""Benchmark the HTTP services (random, echo) against a naive http.server, httpbin and a ceiling.
+
+Keep-alive load from wrk (``wrk -t1 -c50 -d5s --latency``, after a short warm-up), every
+server pinned to core 0 and wrk to core 1, all servers in the same run in interleaved rounds:
+the median over rounds is reported, and each ratio is taken within a round. Then the time
+from launching ``python sandbox/server_http_random.py`` (and the echo one) until it accepts
+a connection.
+
+    .venv/bin/python bench/run_http.py           # the full run, about 3 minutes
+    .venv/bin/python bench/run_http.py --quick   # a smoke run, under a minute
+
+Prints Markdown tables and writes the raw figures to bench/out/http-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib.metadata
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from httpbench import cpu, httpbin_venv, report, startup, targets, wrk
+
+SERVER_CORE = 0
+WRK_CORE = 1
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds measured per run")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of load not counted")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--launches", type=int, default=15, help="timed launches of each")
+    parser.add_argument("--only", help="comma-separated server names (default: all)")
+    parser.add_argument("--quick", action="store_true", help="1 round of 2 s, 5 launches")
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.duration, args.launches = 1, 2.0, 5
+    return args
+
+
+def machine(wrk_binary: str, httpbin_pins: dict[str, str] | None) -> dict:
+    cpu_model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    versions = {
+        name: importlib.metadata.version(name)
+        for name in ("uvicorn", "uvloop", "httptools", "starlette", "fastapi", "orjson")
+    }
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu_model,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "versions": {**versions, "wrk": wrk.version(wrk_binary), **(httpbin_pins or {})},
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def start_servers(chosen: list[targets.Target], data_dir: Path, logs: Path) -> list:
+    servers = []
+    for target in chosen:
+        log = logs / f"http-{target.name.split(' (')[0].replace(' ', '-').replace('/', '')}.log"
+        try:
+            servers.append(targets.start(target, SERVER_CORE, data_dir, log))
+        except RuntimeError as exc:
+            print(f"skipping {target.name}: {exc}", file=sys.stderr)
+    return servers
+
+
+def measure_load(servers: list, binary: str, args: argparse.Namespace) -> list[dict]:
+    runs = []
+    for round_ in range(args.rounds):
+        for server in servers:
+            warmup = wrk.Load(server.url, args.connections, duration=args.warmup)
+            wrk.run(binary, warmup, WRK_CORE)
+            load = wrk.Load(server.url, args.connections, duration=args.duration)
+            cpu_before = cpu.tree_cpu_seconds(server.process.pid)
+            figures = wrk.run(binary, load, WRK_CORE)
+            cpu_used = cpu.tree_cpu_seconds(server.process.pid) - cpu_before
+            figures["server_cpu_pct"] = 100 * cpu_used / figures["wall_s"]
+            runs.append(
+                {"round": round_, "target": server.target.name, "role": server.target.role,
+                 "path": server.target.path, **figures}
+            )  # fmt: skip
+            print(
+                f"round {round_ + 1}/{args.rounds} {server.target.name:<40} {figures['rps']:>8,.0f}"
+                f" req/s  p99 {figures['latency_ms']['99']:7.2f} ms  errors "
+                f"{figures['errors_total']}  server CPU {figures['server_cpu_pct']:3.0f}%"
+                f"  wrk CPU {figures['wrk_cpu_pct']:3.0f}%",
+                file=sys.stderr,
+            )
+            if server.process.poll() is not None:
+                raise SystemExit(f"{server.target.name} died; see {server.log}")
+    return runs
+
+
+def access_log_lines(servers: list) -> dict[str, int]:
+    """Lines each server logged: shows the access log was on (or off) during the run."""
+    counts = {}
+    for server in servers:
+        with server.log.open("rb") as log:
+            counts[server.target.name] = sum(1 for _ in log)
+    return counts
+
+
+def main() -> int:
+    args = parse_args()
+    if not {SERVER_CORE, WRK_CORE} <= os.sched_getaffinity(0):
+        raise SystemExit("the benchmark needs cores 0 and 1 (servers and wrk)")
+    os.sched_setaffinity(0, {WRK_CORE})  # keep this script off the servers' core
+    wanted = {name.strip() for name in args.only.split(",")} if args.only else None
+    chosen = [t for t in targets.ALL if wanted is None or t.name in wanted]
+    binary = wrk.ensure_installed()
+    pins = httpbin_venv.ensure() if targets.HTTPBIN in chosen else None
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    logs = OUT / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    info = machine(binary, pins)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="netsandbox-bench-") as tmp:
+        servers = start_servers(chosen, Path(tmp) / "data", logs)
+        try:
+            runs = measure_load(servers, binary, args)
+        finally:
+            for server in servers:
+                server.stop()
+        log_lines = access_log_lines(servers)
+        launches = None
+        if args.launches and wanted is None:
+            launches = startup.measure(args.launches, SERVER_CORE, Path(tmp) / "launch-data")
+    rows = report.summarize(runs)
+    verdicts = report.verdicts(runs, rows, launches)
+    result = {
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "machine": info,
+        "settings": {
+            "rounds": args.rounds,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "connections": args.connections,
+            "wrk": "wrk -t1 -c{connections} -d{duration}s --latency -s wrk_report.lua URL",
+            "server_core": SERVER_CORE,
+            "wrk_core": WRK_CORE,
+            "our_log_level": "info (default), stderr to a file",
+            "log_lines": log_lines,
+        },
+        "elapsed_s": round(time.monotonic() - started, 1),
+        "summary": [dataclasses.asdict(row) for row in rows],
+        "startup_to_listening": launches,
+        "targets": verdicts,
+        "runs": runs,
+    }
+    path = OUT / f"http-{stamp}.json"
+    path.write_text(json.dumps(result, indent=1))
+    print(report.load_table(rows))
+    if launches:
+        print()
+        print(report.startup_table(launches))
+    print()
+    print("\n".join(verdicts))
+    print(f"\nraw figures: {path.relative_to(OUT.parent.parent)} ({result['elapsed_s']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
