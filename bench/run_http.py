@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from httpbench import cpu, httpbin_venv, report, startup, targets, wrk
+from httpbench import cpu, httpbin_venv, others, report, startup, targets, wrk
 
 SERVER_CORE = 0
 WRK_CORE = 1
@@ -86,13 +86,18 @@ def measure_load(servers: list, binary: str, args: argparse.Namespace) -> list[d
     runs = []
     for round_ in range(args.rounds):
         for server in servers:
+            waited = others.wait_until_alone()
             warmup = wrk.Load(server.url, args.connections, duration=args.warmup)
             wrk.run(binary, warmup, WRK_CORE)
             load = wrk.Load(server.url, args.connections, duration=args.duration)
             cpu_before = cpu.tree_cpu_seconds(server.process.pid)
+            core_before = cpu.core_seconds(SERVER_CORE)
             figures = wrk.run(binary, load, WRK_CORE)
+            core = cpu.core_share(core_before, cpu.core_seconds(SERVER_CORE), figures["wall_s"])
             cpu_used = cpu.tree_cpu_seconds(server.process.pid) - cpu_before
             figures["server_cpu_pct"] = 100 * cpu_used / figures["wall_s"]
+            figures["server_core"] = core
+            figures["waited_for_others_s"] = round(waited, 1)
             runs.append(
                 {"round": round_, "target": server.target.name, "role": server.target.role,
                  "path": server.target.path, **figures}
@@ -101,7 +106,8 @@ def measure_load(servers: list, binary: str, args: argparse.Namespace) -> list[d
                 f"round {round_ + 1}/{args.rounds} {server.target.name:<40} {figures['rps']:>8,.0f}"
                 f" req/s  p99 {figures['latency_ms']['99']:7.2f} ms  errors "
                 f"{figures['errors_total']}  server CPU {figures['server_cpu_pct']:3.0f}%"
-                f"  wrk CPU {figures['wrk_cpu_pct']:3.0f}%",
+                f"  wrk CPU {figures['wrk_cpu_pct']:3.0f}%  core {SERVER_CORE} idle "
+                f"{core['idle_pct']:3.0f}%",
                 file=sys.stderr,
             )
             if server.process.poll() is not None:
@@ -131,6 +137,12 @@ def main() -> int:
     logs = OUT / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     info = machine(binary, pins)
+    if info["load_average_at_start"][0] > 1.0:
+        print(
+            f"note: load average {info['load_average_at_start'][0]:.1f}: other work shares the "
+            "cores, figures will be noisy (CPU per request is the steadier one)",
+            file=sys.stderr,
+        )
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="netsandbox-bench-") as tmp:
         servers = start_servers(chosen, Path(tmp) / "data", logs)
@@ -139,9 +151,11 @@ def main() -> int:
         finally:
             for server in servers:
                 server.stop()
+        info["load_average_after_load"] = os.getloadavg()
         log_lines = access_log_lines(servers)
         launches = None
         if args.launches and wanted is None:
+            others.wait_until_alone()
             launches = startup.measure(args.launches, SERVER_CORE, Path(tmp) / "launch-data")
     rows = report.summarize(runs)
     verdicts = report.verdicts(runs, rows, launches)

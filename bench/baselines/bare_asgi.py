@@ -1,7 +1,7 @@
 """The ceiling of our HTTP stack: a bare ASGI app with a fixed body, on our HTTP runner.
 
 Same server as the services (``run_http_service``: uvicorn, uvloop, the httptools protocol
-with our limits, the access-log middleware) with nothing in the app: no routing, no
+with our limits and its access log) with nothing in the app: no routing, no
 validation, no serialisation. ``--log-level info`` turns the access log on, to price it.
 """
 

@@ -33,3 +33,28 @@ def tree_cpu_seconds(root: int) -> float:
         if fields := _stat_fields(pid):
             total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
     return total / _TICKS
+
+
+_CORE_FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+
+
+def core_seconds(core: int) -> dict[str, float]:
+    """Time ``core`` has spent in each state since boot, from /proc/stat."""
+    prefix = f"cpu{core} "
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith(prefix):
+            values = [int(value) / _TICKS for value in line.split()[1 : len(_CORE_FIELDS) + 1]]
+            return dict(zip(_CORE_FIELDS, values, strict=True))
+    raise LookupError(f"no cpu{core} in /proc/stat")
+
+
+def core_share(before: dict[str, float], after: dict[str, float], wall: float) -> dict[str, float]:
+    """Percent of ``wall`` the core spent busy, idle and stolen between two readings."""
+    delta = {name: after[name] - before[name] for name in _CORE_FIELDS}
+    idle = delta["idle"] + delta["iowait"]
+    return {
+        "busy_pct": 100 * (sum(delta.values()) - idle - delta["steal"]) / wall,
+        "idle_pct": 100 * idle / wall,
+        "steal_pct": 100 * delta["steal"] / wall,
+        "softirq_pct": 100 * delta["softirq"] / wall,
+    }

@@ -74,6 +74,7 @@ struct cpu_sample {
     double self_user, self_system; /* seconds of CPU time of this process */
     double self_cpu;
     double server_cpu; /* same for the watched process, or -1 */
+    double self_wait, server_wait; /* seconds spent runnable but waiting for a CPU, or -1 */
     int ncpus;
     unsigned long long busy[MAX_CPUS], total[MAX_CPUS];
 };
@@ -271,6 +272,19 @@ static double process_cpu_seconds(int pid) {
     return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* Run-queue wait of a task: time it was ready to run while another task held its CPU. This
+ * is how a run disturbed by other work on a shared machine is recognized. */
+static double runqueue_wait_seconds(const char *pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%s/schedstat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    unsigned long long run_ns = 0, wait_ns = 0;
+    int n = fscanf(f, "%llu %llu", &run_ns, &wait_ns);
+    fclose(f);
+    return n == 2 ? wait_ns / 1e9 : -1;
+}
+
 static void sample_cpu(struct cpu_sample *s) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -278,6 +292,10 @@ static void sample_cpu(struct cpu_sample *s) {
     s->self_system = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
     s->self_cpu = s->self_user + s->self_system;
     s->server_cpu = opt.watch_pid ? process_cpu_seconds(opt.watch_pid) : -1;
+    char pid[16];
+    snprintf(pid, sizeof pid, "%d", opt.watch_pid);
+    s->server_wait = opt.watch_pid ? runqueue_wait_seconds(pid) : -1;
+    s->self_wait = runqueue_wait_seconds("self");
     s->ncpus = 0;
     FILE *f = fopen("/proc/stat", "r");
     if (!f) return;
@@ -338,6 +356,14 @@ static void print_json(const struct cpu_sample *a, const struct cpu_sample *b) {
         printf("\"server_cpu_pct\": %.1f, ", 100.0 * (b->server_cpu - a->server_cpu) / window);
     else
         printf("\"server_cpu_pct\": null, ");
+    if (a->server_wait >= 0 && b->server_wait >= 0)
+        printf("\"server_wait_pct\": %.1f, ", 100.0 * (b->server_wait - a->server_wait) / window);
+    else
+        printf("\"server_wait_pct\": null, ");
+    if (a->self_wait >= 0 && b->self_wait >= 0)
+        printf("\"loadgen_wait_pct\": %.1f, ", 100.0 * (b->self_wait - a->self_wait) / window);
+    else
+        printf("\"loadgen_wait_pct\": null, ");
     printf("\"cpu_busy_pct\": [");
     int n = a->ncpus < b->ncpus ? a->ncpus : b->ncpus;
     for (int i = 0; i < n; i++) {

@@ -31,6 +31,7 @@ class Row:
     server_us_per_request: float | None
     loadgen_cpu_pct: float
     loadgen_user_pct: float
+    worst_wait_pct: float
     rounds: int
 
 
@@ -73,10 +74,16 @@ def summarize(runs: list[dict]) -> list[Row]:
                 server_us_per_request=statistics.median(server_us) if server_us else None,
                 loadgen_cpu_pct=_median(r["loadgen_cpu_pct"] for r in results),
                 loadgen_user_pct=_median(r["loadgen_user_pct"] for r in results),
+                worst_wait_pct=max(_waited(r) for r in results),
                 rounds=len(group),
             )
         )
     return rows
+
+
+def _waited(result: dict) -> float:
+    waits = (result.get("server_wait_pct"), result.get("loadgen_wait_pct"))
+    return max((w for w in waits if w is not None), default=0.0)
 
 
 def _median(values) -> float:
@@ -86,17 +93,19 @@ def _median(values) -> float:
 def load_table(rows: list[Row]) -> str:
     lines = [
         "| server | clients | idle held | req/s | x ceiling | p50 ms | p99 ms | errors "
-        "| server CPU | server CPU µs/req | load gen CPU (user) |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| server CPU | server CPU µs/req | load gen CPU (user) | waited |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in rows:
         ratio = f"{row.ratio:.2f}" if row.ratio is not None else "-"
         server = f"{row.server_cpu_pct:.0f}%" if row.server_cpu_pct is not None else "-"
         cost = f"{row.server_us_per_request:.1f}" if row.server_us_per_request else "-"
+        p50, p99 = (f"{row.p50_ms:.2f}", f"{row.p99_ms:.2f}") if row.rps else ("-", "-")
         lines.append(
             f"| {row.target} | {row.concurrency} | {row.idle} | {row.rps:,.0f} | {ratio} "
-            f"| {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.errors} | {server} | {cost} "
-            f"| {row.loadgen_cpu_pct:.0f}% ({row.loadgen_user_pct:.0f}%) |"
+            f"| {p50} | {p99} | {row.errors} | {server} | {cost} "
+            f"| {row.loadgen_cpu_pct:.0f}% ({row.loadgen_user_pct:.0f}%) "
+            f"| {row.worst_wait_pct:.0f}% |"
         )
     return "\n".join(lines)
 

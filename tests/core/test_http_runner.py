@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -25,21 +26,22 @@ from tests.conftest import ROOT, ServiceProcess, launch, wait_for_ready
 StartTiny = Callable[..., ServiceProcess]
 
 
-@pytest.fixture
-def start_tiny(tmp_path: Path) -> Iterator[StartTiny]:
-    """Start the tiny app with extra runner flags; every process is killed at teardown."""
+def starter(folder: Path) -> tuple[StartTiny, list[ServiceProcess]]:
     started: list[ServiceProcess] = []
 
     def start(*args: str) -> ServiceProcess:
-        log = tmp_path / f"tiny-{len(started)}.log"
+        log = folder / f"tiny-{len(started)}.log"
         command = [sys.executable, "-m", "tests.core.tiny_http_app", *args]
         process = launch(command, log, cwd=ROOT)
         host, port = wait_for_ready(process, log).group(2, 3)
-        service = ServiceProcess("tiny", host, int(port), process, log, tmp_path)
+        service = ServiceProcess("tiny", host, int(port), process, log, folder)
         started.append(service)
         return service
 
-    yield start
+    return start, started
+
+
+def kill_all(started: list[ServiceProcess]) -> None:
     for service in started:
         if service.process.poll() is None:
             service.process.kill()
@@ -47,8 +49,19 @@ def start_tiny(tmp_path: Path) -> Iterator[StartTiny]:
 
 
 @pytest.fixture
-def tiny(start_tiny: StartTiny) -> ServiceProcess:
-    return start_tiny("--idle-timeout", "2")
+def start_tiny(tmp_path: Path) -> Iterator[StartTiny]:
+    """Start a tiny app of its own with extra runner flags (tests that stop or load it)."""
+    start, started = starter(tmp_path)
+    yield start
+    kill_all(started)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
+    """One tiny app shared by the tests that only talk to it (idle timeout 2 s)."""
+    start, started = starter(tmp_path_factory.mktemp("tiny"))
+    yield start("--idle-timeout", "2")
+    kill_all(started)
 
 
 def url(service: ServiceProcess, path: str) -> str:
@@ -80,12 +93,13 @@ def error_of(response: bytes) -> dict:
     return json.loads(response.partition(b"\r\n\r\n")[2])["error"]
 
 
-def access_lines(service: ServiceProcess, marker: str) -> list[str]:
-    """The access-log lines, once the line for a final ``GET marker`` request is written.
+def access_lines(service: ServiceProcess) -> list[str]:
+    """The access-log lines, once the line of a final marker request is written.
 
-    Access lines are written in batches; asking for a marker and waiting for its line
+    Access lines are written in batches; asking for a fresh marker and waiting for its line
     proves that every earlier request's line is in the log too.
     """
+    marker = f"/marker-{uuid.uuid4().hex}"
     requests.get(url(service, marker), timeout=5)
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
@@ -96,9 +110,10 @@ def access_lines(service: ServiceProcess, marker: str) -> list[str]:
     raise AssertionError(f"no access line for {marker}:\n{service.log_text()}")
 
 
-def test_serves_and_logs_one_line_per_request(tiny: ServiceProcess) -> None:
+def test_serves_and_logs_one_line_per_request(start_tiny: StartTiny) -> None:
+    tiny = start_tiny()
     assert requests.get(url(tiny, "/hello"), timeout=5).json() == {"hello": "world"}
-    lines = access_lines(tiny, "/hello?marker")
+    lines = access_lines(tiny)
     assert len(lines) == 2
     assert '"GET /hello" 200' in lines[0]
     assert "127.0.0.1:" in lines[0]
@@ -113,21 +128,19 @@ def test_request_typed_by_hand_over_a_raw_socket(tiny: ServiceProcess) -> None:
     assert reply.endswith(b'{"hello":"world"}')
 
 
+AMBIGUOUS = b"POST /size?ambiguous HTTP/1.1\r\nHost: x\r\n"
 SMUGGLING = {
     "content-length then transfer-encoding": (
-        b"POST /size HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n"
-        b"\r\n0\r\n\r\nG"
+        AMBIGUOUS + b"Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG"
     ),
     "transfer-encoding then content-length": (
-        b"POST /size HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n"
-        b"\r\n5c\r\nG"
+        AMBIGUOUS + b"Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n5c\r\nG"
     ),
     "two different content-lengths": (
-        b"POST /size HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 44\r\n\r\n"
+        AMBIGUOUS + b"Content-Length: 0\r\nContent-Length: 44\r\n\r\n"
     ),
     "transfer-encoding with a space before the colon": (
-        b"POST /size HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\nContent-Length: 4\r\n"
-        b"\r\n"
+        AMBIGUOUS + b"Transfer-Encoding : chunked\r\nContent-Length: 4\r\n\r\n"
     ),
 }
 
@@ -141,7 +154,8 @@ def test_ambiguous_length_is_400_and_nothing_is_smuggled(
     assert reply.count(b"HTTP/1.1 ") == 1
     assert status_of(reply) == 400
     assert error_of(reply)["code"] == "bad_request"
-    assert not any("/smuggled" in line or "/size" in line for line in access_lines(tiny, "/m"))
+    # Neither the ambiguous request nor the one behind it reached the app.
+    assert not any("/smuggled" in line or "ambiguous" in line for line in access_lines(tiny))
 
 
 def test_one_mebibyte_header_is_431(tiny: ServiceProcess) -> None:
@@ -261,7 +275,8 @@ def test_keep_alive_connection_serves_several_requests(tiny: ServiceProcess) -> 
             assert session.get(url(tiny, "/hello"), timeout=5).status_code == 200
 
 
-def test_sigterm_lets_a_slow_request_finish_then_exits(tiny: ServiceProcess) -> None:
+def test_sigterm_lets_a_slow_request_finish_then_exits(start_tiny: StartTiny) -> None:
+    tiny = start_tiny()
     result: dict[str, object] = {}
 
     def slow_request() -> None:
@@ -330,7 +345,7 @@ def test_errors_are_json_in_the_common_shape(tiny: ServiceProcess) -> None:
 def test_proxy_headers_are_ignored_unless_trusted(tiny: ServiceProcess) -> None:
     # The tiny app has no /ip; the access log shows which client address the app saw.
     requests.get(url(tiny, "/hello?who"), headers={"X-Forwarded-For": "6.6.6.6"}, timeout=5)
-    lines = access_lines(tiny, "/m")
+    lines = access_lines(tiny)
     assert any("127.0.0.1:" in line and "/hello?who" in line for line in lines)
     assert not any("6.6.6.6" in line for line in lines)
 
@@ -338,7 +353,7 @@ def test_proxy_headers_are_ignored_unless_trusted(tiny: ServiceProcess) -> None:
 def test_proxy_headers_are_believed_from_a_trusted_proxy(start_tiny: StartTiny) -> None:
     tiny = start_tiny("--forwarded-allow-ips", "127.0.0.1")
     requests.get(url(tiny, "/hello?who"), headers={"X-Forwarded-For": "6.6.6.6"}, timeout=5)
-    assert any("6.6.6.6" in line and "/hello?who" in line for line in access_lines(tiny, "/m"))
+    assert any("6.6.6.6" in line and "/hello?who" in line for line in access_lines(tiny))
 
 
 def test_port_in_use_is_a_clear_error(tiny: ServiceProcess) -> None:

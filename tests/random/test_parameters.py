@@ -76,7 +76,7 @@ BAD = [
     ("/api/random/int", {"max": 10**16}, "max", "less_than_equal"),
     ("/api/random/int", {"min": -(10**16)}, "min", "greater_than_equal"),
     ("/api/random/int", {"seed": -1}, "seed", "greater_than_equal"),
-    ("/api/random/int", {"seed": 2**64}, "seed", "less_than_equal"),
+    ("/api/random/int", {"seed": 2**53}, "seed", "less_than_equal"),
     ("/api/random/int", {"seed": "abc"}, "seed", "int_parsing"),
     ("/api/random/int", {"N": 5}, "N", "unknown_parameter"),
     ("/api/random/int", {"count": 5}, "count", "unknown_parameter"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,10 +14,12 @@ from starlette.responses import Response
 from netsandbox import __version__
 from netsandbox.chat import DESCRIPTION
 from netsandbox.chat.api import auth, conversations, health, messages, users
+from netsandbox.chat.api.fast import FastLane
 from netsandbox.chat.context import ChatContext
 from netsandbox.chat.errors import invalid
 from netsandbox.chat.limits import UserRateLimit
 from netsandbox.chat.migrations import upgrade_to_head
+from netsandbox.chat.openapi import install_examples
 from netsandbox.chat.settings import ChatSettings
 from netsandbox.core.http import API_MAX_BODY_BYTES, configure_app, install_index
 from netsandbox.core.http.error_shape import error_json
@@ -76,12 +78,21 @@ def create_app(settings: ChatSettings) -> FastAPI:
     for module in ROUTERS:
         app.include_router(module.router)
     configure_app(app)
+    install_examples(app)
     _explain_bad_bodies(app)
     install_index(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes or API_MAX_BODY_BYTES)
+    max_body_bytes = settings.max_body_bytes or API_MAX_BODY_BYTES
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    # The hot requests, when ordinary, are answered here (see api/fast.py).
+    app.add_middleware(FastLane, chat_of=_chat_of(app), max_body_bytes=max_body_bytes)
     # Outermost: a request over its user's rate is refused before anything else runs.
-    app.add_middleware(UserRateLimit, chat_of=lambda: getattr(app.state, "chat", None))
+    app.add_middleware(UserRateLimit, chat_of=_chat_of(app))
     return app
+
+
+def _chat_of(app: FastAPI) -> Callable[[], ChatContext | None]:
+    """The running service's context (None before start-up), for the middlewares."""
+    return lambda: getattr(app.state, "chat", None)
 
 
 def _explain_bad_bodies(app: FastAPI) -> None:

@@ -110,6 +110,23 @@ class Authenticator:
             return None
         return self._cache.get(token_digest(token.strip())) or None
 
+    async def known_user(self, authorization: str) -> int | None:
+        """The user of a well-formed ``Authorization: Bearer`` header with a valid token,
+        noted as active; None for anything else (``user_id`` says what is wrong)."""
+        scheme, _, token = authorization.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return None
+        digest = token_digest(token)
+        user_id = self._cache.get(digest)
+        if user_id is None:
+            user_id = await self._store.user_for_token(digest) or _UNKNOWN
+            self._cache.put(digest, user_id)
+        if user_id == _UNKNOWN:
+            return None
+        self._activity.seen(user_id)
+        return user_id
+
     async def user_id(self, token: str) -> int:
         """The user a token belongs to, or a 401 saying how to get a valid one."""
         digest = token_digest(token)

@@ -1,5 +1,6 @@
 """``netsandbox chat ...``: manage the chat service's accounts (on the server's machine).
 
+The commands that talk to a running server (login, send, inbox...) are in ``cli_client``.
 Only Typer is imported here: the database stack loads inside the commands, so that
 ``netsandbox --help`` stays fast.
 """
@@ -13,16 +14,20 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from netsandbox.chat import DEFAULT_PORT
+from netsandbox.chat import DEFAULT_PORT, cli_client
 from netsandbox.chat.settings import ChatSettings
 from netsandbox.core.settings import SettingsError
 
-app = typer.Typer(help="The chat service: manage its accounts.", no_args_is_help=True)
-users_app = typer.Typer(
-    help="Create accounts in the chat database (run where the server keeps its data).",
+app = typer.Typer(
+    help="The chat service: log in, send and read messages; manage its accounts.",
     no_args_is_help=True,
 )
+users_app = typer.Typer(
+    help="List the users of a chat server (--search to filter). The subcommands create "
+    "accounts in the chat database (run them where the server keeps its data).",
+)
 app.add_typer(users_app, name="users")
+cli_client.register(app, users_app)
 
 DataDirOption = Annotated[
     Path | None, typer.Option(help="The services' data folder (as given to the server).")

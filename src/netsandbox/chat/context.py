@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from netsandbox.chat.auth import Activity, Authenticator
 from netsandbox.chat.db import Database
 from netsandbox.chat.limits import Limits
+from netsandbox.chat.pages import Pages
 from netsandbox.chat.security import Passwords
 from netsandbox.chat.settings import ChatSettings
 from netsandbox.chat.store import ChatStore
@@ -16,7 +17,7 @@ from netsandbox.chat.store import ChatStore
 
 @dataclass
 class ChatContext:
-    """The chat service's parts: database, store, password hasher, authenticator."""
+    """The chat service's parts: database, store, pages, password hasher, authenticator."""
 
     settings: ChatSettings
     db: Database
@@ -25,9 +26,11 @@ class ChatContext:
     limits: Limits
     activity: Activity = field(default_factory=Activity)
     auth: Authenticator = field(init=False)
+    pages: Pages = field(init=False)
 
     def __post_init__(self) -> None:
         self.auth = Authenticator(self.store, self.passwords, self.activity)
+        self.pages = Pages(self.store)
 
     @classmethod
     def from_settings(cls, settings: ChatSettings) -> ChatContext:

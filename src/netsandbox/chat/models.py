@@ -23,7 +23,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from netsandbox.chat.db import id_column_type
 
-ID_MAX = 2**63 - 1  # ids are 64-bit everywhere; larger ids are refused before any query
+# Ids are 64-bit in the database, but the API accepts only those every JSON reader holds
+# exactly (JavaScript's Number.MAX_SAFE_INTEGER; 2**63 - 1 is not a double, and clients
+# that read numbers as doubles round it). Larger ids are refused before any query.
+ID_MAX = 2**53 - 1
 ROLES = ("student", "teacher")
 
 USERNAME_MAX = 32

@@ -1,30 +1,33 @@
-"""Every query of the chat service, as SQLAlchemy Core statements over ``Database``.
+"""Every query of the chat service, as SQLAlchemy Core statements run through ``Database``.
 
 Rows go out as plain dicts in the API's JSON shape (times already ISO 8601 text), so the
-routes serialize them without another model layer. Reads take a pooled connection; writes
-go through ``Database.writing`` (one transaction each; see ``send_message`` for where a
-commit batcher would group them).
+routes serialize them without another model layer. Reads are ``Database.fetch`` (short,
+indexed) or ``Database.scan`` (the conversation list, which groups a user's messages);
+every write is a job of ``Database.write``, grouped with the writes arriving at the same
+time into one durable commit, and answered only once that commit is done.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, update
 
-from netsandbox.chat.db import Database
+from netsandbox.chat.db import Conflict, Database, Query, Row, Transaction, iso
 from netsandbox.chat.errors import ChatError, invalid
-from netsandbox.chat.models import idempotency_keys, messages, tokens, users, utc_now
+from netsandbox.chat.models import ID_MAX, idempotency_keys, messages, tokens, users, utc_now
+
+__all__ = ["ChatStore", "UsernameTaken", "Versions", "fingerprint", "iso"]
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 PURGE_EVERY = timedelta(hours=1)
 
 JSON = dict[str, Any]
 Page = tuple[list[JSON], int | None]
+Text = Callable[[Any], str | None]
 
 USER_COLUMNS = (
     users.c.id, users.c.username, users.c.display_name, users.c.status, users.c.role,
@@ -36,34 +39,16 @@ MESSAGE_COLUMNS = (
 )  # fmt: skip
 
 
-def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a ``Z``, to the millisecond: ``2025-01-31T09:30:00.123Z``."""
-    if moment is None:
-        return None
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def user_json(row: Row, text: Text) -> JSON:
+    """A row of ``USER_COLUMNS`` (``text`` turns a stored moment into ISO 8601)."""
+    return {"id": row[0], "username": row[1], "display_name": row[2], "status": row[3],
+            "role": row[4], "created_at": text(row[5]), "last_seen_at": text(row[6])}  # fmt: skip
 
 
-def user_json(row: Any) -> JSON:
-    return {
-        "id": row.id,
-        "username": row.username,
-        "display_name": row.display_name,
-        "status": row.status,
-        "role": row.role,
-        "created_at": iso(row.created_at),
-        "last_seen_at": iso(row.last_seen_at),
-    }
-
-
-def message_json(row: Any) -> JSON:
-    return {
-        "id": row.id,
-        "from": row.sender_id,
-        "to": row.recipient_id,
-        "body": row.body,
-        "created_at": iso(row.created_at),
-        "read_at": iso(row.read_at),
-    }
+def message_json(row: Row, text: Text) -> JSON:
+    """A row of ``MESSAGE_COLUMNS``."""
+    return {"id": row[0], "from": row[1], "to": row[2], "body": row[3],
+            "created_at": text(row[4]), "read_at": text(row[5])}  # fmt: skip
 
 
 def _page(items: list[JSON], limit: int, key: str = "id") -> Page:
@@ -88,11 +73,176 @@ class UsernameTaken(Exception):
     """The username is already someone's."""
 
 
+class Versions:
+    """A counter per key, moved each time what the key names changes (after the commit).
+
+    Whoever caches something derived from a key notes its version first, and keeps the
+    result only if the version has not moved meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self._versions: dict[int, int] = {}
+
+    def __getitem__(self, key: int) -> int:
+        return self._versions.get(key, 0)
+
+    def bump(self, key: int) -> None:
+        self._versions[key] = self._versions.get(key, 0) + 1
+
+
+# --- the queries, compiled once per database ---------------------------------------------
+
+P = bindparam
+_USER_BY_ID = Query(select(*USER_COLUMNS).where(users.c.id == P("id")))
+_USER_ID_BY_NAME = Query(select(users.c.id).where(users.c.username == P("username")))
+_LOGIN_RECORD = Query(
+    select(users.c.id, users.c.password_hash).where(users.c.username == P("username"))
+)
+_USERS = Query(
+    select(*USER_COLUMNS).where(users.c.id > P("after")).order_by(users.c.id).limit(P("limit"))
+)
+_USERS_MATCHING = Query(
+    select(*USER_COLUMNS)
+    .where(
+        users.c.id > P("after"),
+        or_(users.c.username.like(P("pattern"), escape="\\"),
+            func.lower(users.c.display_name).like(P("pattern"), escape="\\")),
+    )
+    .order_by(users.c.id)
+    .limit(P("limit"))
+)  # fmt: skip
+_INSERT_USER = Query(
+    insert(users)
+    .values(username=P("username"), display_name=P("display_name"), status="", role=P("role"),
+            password_hash=P("password_hash"), created_at=P("created_at"))
+    .returning(users.c.id)
+)  # fmt: skip
+_SET_PASSWORD = Query(
+    update(users).where(users.c.id == P("id")).values(password_hash=P("password_hash"))
+)
+_SET_LAST_SEEN = Query(update(users).where(users.c.id == P("id")).values(last_seen_at=P("at")))
+_INSERT_TOKEN = Query(
+    insert(tokens).values(user_id=P("user_id"), token_hash=P("digest"), created_at=P("at"))
+)
+_TOKEN_USER = Query(select(tokens.c.user_id).where(tokens.c.token_hash == P("digest")))
+_DELETE_TOKEN = Query(
+    delete(tokens).where(tokens.c.token_hash == P("digest")).returning(tokens.c.id)
+)
+
+_USER_EXISTS = Query(select(users.c.id).where(users.c.id == P("id")))
+_INSERT_MESSAGE = Query(
+    insert(messages)
+    .values(sender_id=P("sender"), recipient_id=P("recipient"), body=P("body"),
+            created_at=P("at"), read_at=None)
+    .returning(messages.c.id)
+)  # fmt: skip
+_MESSAGE_BY_ID = Query(select(*MESSAGE_COLUMNS).where(messages.c.id == P("id")))
+_MARK_READ = Query(
+    update(messages)
+    .where(messages.c.id == P("id"), messages.c.read_at.is_(None))
+    .values(read_at=P("at"))
+    .returning(messages.c.recipient_id)
+)
+_REPLAY = Query(
+    select(idempotency_keys.c.fingerprint, *MESSAGE_COLUMNS)
+    .join(messages, messages.c.id == idempotency_keys.c.message_id)
+    .where(idempotency_keys.c.user_id == P("user"), idempotency_keys.c.key == P("key"),
+           idempotency_keys.c.created_at >= P("since"))
+)  # fmt: skip
+_PURGE_KEYS = Query(delete(idempotency_keys).where(idempotency_keys.c.created_at < P("cutoff")))
+_DELETE_EXPIRED_KEY = Query(
+    delete(idempotency_keys).where(
+        idempotency_keys.c.user_id == P("user"), idempotency_keys.c.key == P("key"),
+        idempotency_keys.c.created_at < P("cutoff"),
+    )
+)  # fmt: skip
+_INSERT_KEY = Query(
+    insert(idempotency_keys).values(user_id=P("user"), key=P("key"), fingerprint=P("digest"),
+                                    message_id=P("message"), created_at=P("at"))
+)  # fmt: skip
+_CONVERSATION = Query(
+    select(*MESSAGE_COLUMNS)
+    .where(
+        or_(and_(messages.c.sender_id == P("user"), messages.c.recipient_id == P("other")),
+            and_(messages.c.sender_id == P("other"), messages.c.recipient_id == P("user"))),
+        messages.c.id <= P("upto"),
+    )
+    .order_by(messages.c.id.desc())
+    .limit(P("limit"))
+)  # fmt: skip
+
+
+def _inbox_query(unread: bool, by_sender: bool) -> Query:
+    query = (
+        select(*MESSAGE_COLUMNS)
+        .where(messages.c.recipient_id == P("user"), messages.c.id <= P("upto"))
+        .order_by(messages.c.id.desc())
+        .limit(P("limit"))
+    )
+    if unread:
+        query = query.where(messages.c.read_at.is_(None))
+    if by_sender:
+        query = query.where(messages.c.sender_id == P("sender"))
+    return Query(query)
+
+
+_INBOX = {(unread, by_sender): _inbox_query(unread, by_sender)
+          for unread in (False, True) for by_sender in (False, True)}  # fmt: skip
+_USER_UPDATES = {
+    fields: Query(update(users).where(users.c.id == P("id")).values({f: P(f) for f in fields}))
+    for fields in (("status",), ("display_name",), ("display_name", "status"))
+}
+
+
+def _conversations_query() -> Query:
+    user = P("user")
+    mine = (
+        select(
+            case((messages.c.sender_id == user, messages.c.recipient_id),
+                 else_=messages.c.sender_id).label("other"),
+            messages.c.id,
+            case((and_(messages.c.recipient_id == user, messages.c.read_at.is_(None)), 1),
+                 else_=0).label("unread"),
+        )
+        .where(or_(messages.c.sender_id == user, messages.c.recipient_id == user))
+        .subquery()
+    )  # fmt: skip
+    last_id = func.max(mine.c.id)
+    grouped = (
+        select(mine.c.other, last_id.label("last_id"), func.sum(mine.c.unread).label("unread"))
+        .group_by(mine.c.other)
+        .having(last_id <= P("upto"))
+        .order_by(last_id.desc())
+        .limit(P("limit"))
+        .subquery()
+    )
+    return Query(
+        select(grouped.c.unread, *USER_COLUMNS, *MESSAGE_COLUMNS)
+        .join(users, users.c.id == grouped.c.other)
+        .join(messages, messages.c.id == grouped.c.last_id)
+        .order_by(grouped.c.last_id.desc())
+    )
+
+
+_CONVERSATIONS = _conversations_query()
+_USER_FIELDS = len(USER_COLUMNS)
+
+
+def _upto(before: int | None) -> int:
+    """The largest id a page may hold: below the cursor, or any."""
+    return ID_MAX if before is None else before - 1
+
+
 class ChatStore:
-    """The chat service's data: users, tokens, messages."""
+    """The chat service's data: users, tokens, messages.
+
+    ``inbox_versions`` moves for a user each time a commit changes the messages sent to
+    them (a new one, one marked read): the inbox cache follows it.
+    """
 
     def __init__(self, database: Database) -> None:
         self.db = database
+        self.inbox_versions = Versions()
         self._last_purge = datetime.min.replace(tzinfo=UTC)
 
     # --- users ---------------------------------------------------------------------------
@@ -100,114 +250,111 @@ class ChatStore:
     async def create_user(
         self, username: str, display_name: str, password_hash: str, role: str = "student"
     ) -> JSON:
-        now = utc_now()
-        values = {"username": username, "display_name": display_name, "status": "",
-                  "role": role, "password_hash": password_hash, "created_at": now}  # fmt: skip
+        account = {"username": username, "display_name": display_name, "role": role,
+                   "password_hash": password_hash}  # fmt: skip
         try:
-            async with self.db.writing() as conn:
-                result = await conn.execute(insert(users).values(values))
-                user_id = result.inserted_primary_key[0]
-        except IntegrityError:
+            [user] = await self.create_users([account])
+        except UsernameTaken:
             raise UsernameTaken(username) from None
-        return user_json(_Row(id=user_id, last_seen_at=None, **values))
+        return user
 
     async def create_users(self, accounts: Sequence[Mapping[str, str]]) -> list[JSON]:
         """Create several users in one transaction (all or none); each mapping has username,
         display_name, role and password_hash."""
         now = utc_now()
-        created = []
+
+        async def job(tx: Transaction) -> list[JSON]:
+            created = []
+            for account in accounts:
+                [(user_id,)] = await tx.execute(_INSERT_USER, **account, created_at=now)
+                created.append({"id": user_id, "username": account["username"],
+                                "display_name": account["display_name"], "status": "",
+                                "role": account["role"], "created_at": iso(now),
+                                "last_seen_at": None})  # fmt: skip
+            return created
+
         try:
-            async with self.db.writing() as conn:
-                for account in accounts:
-                    values = {**account, "status": "", "created_at": now}
-                    result = await conn.execute(insert(users).values(values))
-                    created.append(_Row(id=result.inserted_primary_key[0], last_seen_at=None,
-                                        **values))  # fmt: skip
-        except IntegrityError as exc:
-            raise UsernameTaken(str(exc.orig)) from None
-        return [user_json(row) for row in created]
+            return await self.db.write(job)
+        except Conflict as exc:
+            raise UsernameTaken(str(exc)) from None
 
     async def user_id_by_username(self, username: str) -> int | None:
-        async with self.db.reading() as conn:
-            return await conn.scalar(select(users.c.id).where(users.c.username == username))
+        rows = await self.db.fetch(_USER_ID_BY_NAME, username=username)
+        return rows[0][0] if rows else None
 
     async def set_password(self, user_id: int, password_hash: str) -> None:
-        async with self.db.writing() as conn:
-            await conn.execute(
-                update(users).where(users.c.id == user_id).values(password_hash=password_hash)
-            )
+        async def job(tx: Transaction) -> None:
+            await tx.execute(_SET_PASSWORD, id=user_id, password_hash=password_hash)
+
+        await self.db.write(job)
 
     async def get_user(self, user_id: int) -> JSON | None:
-        async with self.db.reading() as conn:
-            row = (await conn.execute(select(*USER_COLUMNS).where(users.c.id == user_id))).first()
-        return user_json(row) if row else None
+        rows = await self.db.fetch(_USER_BY_ID, id=user_id)
+        return user_json(rows[0], self.db.moment_text) if rows else None
 
     async def login_record(self, username: str) -> tuple[int, str] | None:
         """(id, password hash) of a username, for checking a password."""
-        query = select(users.c.id, users.c.password_hash).where(users.c.username == username)
-        async with self.db.reading() as conn:
-            row = (await conn.execute(query)).first()
-        return (row.id, row.password_hash) if row else None
+        rows = await self.db.fetch(_LOGIN_RECORD, username=username)
+        return (rows[0][0], rows[0][1]) if rows else None
 
     async def existing_usernames(self, candidates: Iterable[str]) -> set[str]:
-        names = list(candidates)
-        if not names:
-            return set()
-        async with self.db.reading() as conn:
-            result = await conn.execute(select(users.c.username).where(users.c.username.in_(names)))
-            return set(result.scalars())
+        found = set()
+        for name in set(candidates):
+            if await self.db.fetch(_USER_ID_BY_NAME, username=name):
+                found.add(name)
+        return found
 
     async def list_users(self, search: str | None, limit: int, after: int | None) -> Page:
         """Users in id order (new ones come last, so a page never shifts under a reader)."""
-        query = select(*USER_COLUMNS).order_by(users.c.id).limit(limit + 1)
-        if after is not None:
-            query = query.where(users.c.id > after)
         if search:
-            pattern = _like_pattern(search)
-            query = query.where(
-                or_(
-                    users.c.username.like(pattern, escape="\\"),
-                    func.lower(users.c.display_name).like(pattern, escape="\\"),
-                )
-            )
-        async with self.db.reading() as conn:
-            rows = (await conn.execute(query)).all()
-        return _page([user_json(row) for row in rows], limit)
+            rows = await self.db.fetch(_USERS_MATCHING, after=after or 0, limit=limit + 1,
+                                       pattern=_like_pattern(search))  # fmt: skip
+        else:
+            rows = await self.db.fetch(_USERS, after=after or 0, limit=limit + 1)
+        text = self.db.moment_text
+        return _page([user_json(row, text) for row in rows], limit)
 
     async def update_user(self, user_id: int, changes: Mapping[str, str]) -> JSON | None:
         if changes:
-            async with self.db.writing() as conn:
-                await conn.execute(update(users).where(users.c.id == user_id).values(**changes))
+            query = _USER_UPDATES[tuple(sorted(changes))]
+
+            async def job(tx: Transaction) -> None:
+                await tx.execute(query, id=user_id, **changes)
+
+            await self.db.write(job)
         return await self.get_user(user_id)
 
     async def record_last_seen(self, seen: Mapping[int, datetime]) -> None:
         """Write many users' last-seen times in one transaction."""
         if not seen:
             return
-        async with self.db.writing() as conn:
+
+        async def job(tx: Transaction) -> None:
             for user_id, moment in seen.items():
-                await conn.execute(
-                    update(users).where(users.c.id == user_id).values(last_seen_at=moment)
-                )
+                await tx.execute(_SET_LAST_SEEN, id=user_id, at=moment)
+
+        await self.db.write(job)
 
     # --- tokens --------------------------------------------------------------------------
 
     async def add_token(self, user_id: int, digest: str) -> None:
         now = utc_now()
-        async with self.db.writing() as conn:
-            await conn.execute(
-                insert(tokens).values(user_id=user_id, token_hash=digest, created_at=now)
-            )
-            await conn.execute(update(users).where(users.c.id == user_id).values(last_seen_at=now))
+
+        async def job(tx: Transaction) -> None:
+            await tx.execute(_INSERT_TOKEN, user_id=user_id, digest=digest, at=now)
+            await tx.execute(_SET_LAST_SEEN, id=user_id, at=now)
+
+        await self.db.write(job)
 
     async def user_for_token(self, digest: str) -> int | None:
-        async with self.db.reading() as conn:
-            return await conn.scalar(select(tokens.c.user_id).where(tokens.c.token_hash == digest))
+        rows = await self.db.fetch(_TOKEN_USER, digest=digest)
+        return rows[0][0] if rows else None
 
     async def revoke_token(self, digest: str) -> bool:
-        async with self.db.writing() as conn:
-            result = await conn.execute(delete(tokens).where(tokens.c.token_hash == digest))
-        return bool(result.rowcount)
+        async def job(tx: Transaction) -> bool:
+            return bool(await tx.execute(_DELETE_TOKEN, digest=digest))
+
+        return await self.db.write(job)
 
     # --- messages ------------------------------------------------------------------------
 
@@ -217,53 +364,51 @@ class ChatStore:
         """Store a message; returns it and whether it is a replay of an earlier send.
 
         With an idempotency ``key``, a repeat of the same send within 24 hours returns the
-        message stored the first time; the same key with other content is refused.
+        message stored the first time; the same key with other content is refused. The
+        check, the message and the key are one job: writes are serialized, so a retry
+        racing the first send finds its key, whichever batch each lands in.
         """
         digest = fingerprint(recipient, body)
-        if key is not None and (earlier := await self._replay(sender, key, digest)):
-            return earlier, True
         now = utc_now()
-        values = {"sender_id": sender, "recipient_id": recipient, "body": body,
-                  "created_at": now, "read_at": None}  # fmt: skip
-        try:
-            # Seam for a commit batcher: this transaction is self-contained (check, insert,
-            # key), so several sends could share one commit (one fsync) without changing
-            # what any caller sees; the 201 must still wait for that commit.
-            async with self.db.writing() as conn:
-                exists = await conn.scalar(select(users.c.id).where(users.c.id == recipient))
-                if exists is None:
-                    raise invalid(
-                        "to",
-                        f"no user with id {recipient}; find ids with GET /api/users",
-                        rule="unknown_recipient",
-                    )
-                result = await conn.execute(insert(messages).values(values))
-                message_id = result.inserted_primary_key[0]
-                if key is not None:
-                    await self._remember_key(conn, sender, key, digest, message_id, now)
-        except IntegrityError:
-            # The same key raced in from a parallel retry: answer what it stored.
-            if key is not None and (earlier := await self._replay(sender, key, digest)):
-                return earlier, True
-            raise
-        return message_json(_Row(id=message_id, **values)), False
 
-    async def _replay(self, sender: int, key: str, digest: str) -> JSON | None:
-        since = utc_now() - IDEMPOTENCY_WINDOW
-        query = (
-            select(idempotency_keys.c.fingerprint, *MESSAGE_COLUMNS)
-            .join(messages, messages.c.id == idempotency_keys.c.message_id)
-            .where(
-                idempotency_keys.c.user_id == sender,
-                idempotency_keys.c.key == key,
-                idempotency_keys.c.created_at >= since,
+        async def job(tx: Transaction) -> tuple[JSON, bool]:
+            if key is not None and (earlier := await self._replay(tx, sender, key, digest)):
+                return earlier, True
+            if not await tx.execute(_USER_EXISTS, id=recipient):
+                raise invalid(
+                    "to",
+                    f"no user with id {recipient}; find ids with GET /api/users",
+                    rule="unknown_recipient",
+                )
+            [(message_id,)] = await tx.execute(
+                _INSERT_MESSAGE, sender=sender, recipient=recipient, body=body, at=now
             )
-        )
-        async with self.db.reading() as conn:
-            row = (await conn.execute(query)).first()
-        if row is None:
+            if key is not None:
+                await self._remember_key(tx, sender, key, digest, message_id, now)
+            message = {"id": message_id, "from": sender, "to": recipient, "body": body,
+                       "created_at": iso(now), "read_at": None}  # fmt: skip
+            return message, False
+
+        def changed(outcome: tuple[JSON, bool]) -> None:
+            if not outcome[1]:
+                self.inbox_versions.bump(recipient)
+
+        try:
+            return await self.db.write(job, on_commit=changed)
+        except Conflict:
+            # The same key was stored meanwhile by another process: answer what it stored.
+            if key is not None:
+                earlier = await self.db.write(lambda tx: self._replay(tx, sender, key, digest))
+                if earlier is not None:
+                    return earlier, True
+            raise
+
+    async def _replay(self, tx: Transaction, sender: int, key: str, digest: str) -> JSON | None:
+        since = utc_now() - IDEMPOTENCY_WINDOW
+        rows = await tx.execute(_REPLAY, user=sender, key=key, since=since)
+        if not rows:
             return None
-        if row.fingerprint != digest:
+        if rows[0][0] != digest:
             raise ChatError(
                 422,
                 "idempotency_key_reused",
@@ -274,122 +419,68 @@ class ChatStore:
                 location="header",
                 rule="idempotency_key_reused",
             )
-        return message_json(row)
+        return message_json(rows[0][1:], self.db.moment_text)
 
     async def _remember_key(
-        self, conn: Any, sender: int, key: str, digest: str, message_id: int, now: datetime
+        self, tx: Transaction, sender: int, key: str, digest: str, message_id: int, now: datetime
     ) -> None:
         cutoff = now - IDEMPOTENCY_WINDOW
         if now - self._last_purge > PURGE_EVERY:
             self._last_purge = now
-            await conn.execute(
-                delete(idempotency_keys).where(idempotency_keys.c.created_at < cutoff)
-            )
+            await tx.execute(_PURGE_KEYS, cutoff=cutoff)
         else:  # an expired use of this very key would block the insert
-            await conn.execute(
-                delete(idempotency_keys).where(
-                    idempotency_keys.c.user_id == sender,
-                    idempotency_keys.c.key == key,
-                    idempotency_keys.c.created_at < cutoff,
-                )
-            )
-        await conn.execute(
-            insert(idempotency_keys).values(
-                user_id=sender, key=key, fingerprint=digest, message_id=message_id, created_at=now
-            )
-        )
+            await tx.execute(_DELETE_EXPIRED_KEY, user=sender, key=key, cutoff=cutoff)
+        await tx.execute(_INSERT_KEY, user=sender, key=key, digest=digest, message=message_id,
+                         at=now)  # fmt: skip
 
     async def get_message(self, message_id: int) -> JSON | None:
-        async with self.db.reading() as conn:
-            query = select(*MESSAGE_COLUMNS).where(messages.c.id == message_id)
-            row = (await conn.execute(query)).first()
-        return message_json(row) if row else None
+        rows = await self.db.fetch(_MESSAGE_BY_ID, id=message_id)
+        return message_json(rows[0], self.db.moment_text) if rows else None
 
     async def mark_read(self, message_id: int) -> None:
         """Set the read time once; marking again keeps the first."""
-        async with self.db.writing() as conn:
-            await conn.execute(
-                update(messages)
-                .where(messages.c.id == message_id, messages.c.read_at.is_(None))
-                .values(read_at=utc_now())
-            )
+        now = utc_now()
+
+        async def job(tx: Transaction) -> list[Row]:
+            return await tx.execute(_MARK_READ, id=message_id, at=now)
+
+        def changed(rows: list[Row]) -> None:
+            for (recipient,) in rows:
+                self.inbox_versions.bump(recipient)
+
+        await self.db.write(job, on_commit=changed)
 
     async def inbox(
         self, user: int, *, unread: bool, sender: int | None, limit: int, before: int | None
     ) -> Page:
         """Messages to ``user``, newest first."""
-        query = (
-            select(*MESSAGE_COLUMNS)
-            .where(messages.c.recipient_id == user)
-            .order_by(messages.c.id.desc())
-            .limit(limit + 1)
-        )
-        if unread:
-            query = query.where(messages.c.read_at.is_(None))
-        if sender is not None:
-            query = query.where(messages.c.sender_id == sender)
-        if before is not None:
-            query = query.where(messages.c.id < before)
-        return await self._message_page(query, limit)
+        query = _INBOX[unread, sender is not None]
+        rows = await self.db.fetch(query, user=user, sender=sender, upto=_upto(before),
+                                   limit=limit + 1)  # fmt: skip
+        text = self.db.moment_text
+        return _page([message_json(row, text) for row in rows], limit)
 
     async def conversation(self, user: int, other: int, limit: int, before: int | None) -> Page:
         """Messages between two users, both directions, newest first."""
-        query = (
-            select(*MESSAGE_COLUMNS)
-            .where(
-                or_(
-                    and_(messages.c.sender_id == user, messages.c.recipient_id == other),
-                    and_(messages.c.sender_id == other, messages.c.recipient_id == user),
-                )
-            )
-            .order_by(messages.c.id.desc())
-            .limit(limit + 1)
-        )
-        if before is not None:
-            query = query.where(messages.c.id < before)
-        return await self._message_page(query, limit)
-
-    async def _message_page(self, query: Any, limit: int) -> Page:
-        async with self.db.reading() as conn:
-            rows = (await conn.execute(query)).all()
-        return _page([message_json(row) for row in rows], limit)
+        rows = await self.db.fetch(_CONVERSATION, user=user, other=other, upto=_upto(before),
+                                   limit=limit + 1)  # fmt: skip
+        text = self.db.moment_text
+        return _page([message_json(row, text) for row in rows], limit)
 
     async def conversations(self, user: int, limit: int, before: int | None) -> Page:
         """One row per correspondent: who, the last message either way, my unread count.
 
-        Ordered by the last message, newest first; the cursor is that message's id.
+        Ordered by the last message, newest first; the cursor is that message's id. This
+        groups all of a user's messages, so it runs as a ``scan`` (off the event loop).
         """
-        mine = (
-            select(
-                case((messages.c.sender_id == user, messages.c.recipient_id),
-                     else_=messages.c.sender_id).label("other"),
-                messages.c.id,
-                case((and_(messages.c.recipient_id == user, messages.c.read_at.is_(None)), 1),
-                     else_=0).label("unread"),
-            )
-            .where(or_(messages.c.sender_id == user, messages.c.recipient_id == user))
-            .subquery()
-        )  # fmt: skip
-        last_id = func.max(mine.c.id)
-        grouped = select(
-            mine.c.other, last_id.label("last_id"), func.sum(mine.c.unread).label("unread")
-        ).group_by(mine.c.other)
-        if before is not None:
-            grouped = grouped.having(last_id < before)
-        grouped = grouped.order_by(last_id.desc()).limit(limit + 1).subquery()
-        query = (
-            select(grouped.c.unread, *USER_COLUMNS, *_prefixed(MESSAGE_COLUMNS, "m_"))
-            .join(users, users.c.id == grouped.c.other)
-            .join(messages, messages.c.id == grouped.c.last_id)
-            .order_by(grouped.c.last_id.desc())
-        )
-        async with self.db.reading() as conn:
-            rows = (await conn.execute(query)).all()
+        rows = await self.db.scan(_CONVERSATIONS, user=user, upto=_upto(before),
+                                  limit=limit + 1)  # fmt: skip
+        text = self.db.moment_text
         items = [
             {
-                "user": user_json(row),
-                "last_message": message_json(_unprefixed(row, "m_")),
-                "unread_count": int(row.unread or 0),
+                "user": user_json(row[1 : 1 + _USER_FIELDS], text),
+                "last_message": message_json(row[1 + _USER_FIELDS :], text),
+                "unread_count": int(row[0] or 0),
             }
             for row in rows
         ]
@@ -397,20 +488,3 @@ class ChatStore:
             items = items[:limit]
             return items, items[-1]["last_message"]["id"]
         return items, None
-
-
-class _Row:
-    """Attribute access over values just written, to share the JSON builders with rows."""
-
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(values)
-
-
-def _prefixed(columns: Sequence[Any], prefix: str) -> list[Any]:
-    return [column.label(prefix + column.name) for column in columns]
-
-
-def _unprefixed(row: Any, prefix: str) -> _Row:
-    mapping = row._mapping
-    return _Row(**{key[len(prefix):]: mapping[key] for key in mapping
-                   if isinstance(key, str) and key.startswith(prefix)})  # fmt: skip

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
-from netsandbox.core.datadir import default_data_dir
+from netsandbox.core.datadir import default_config_dir, default_data_dir
 
 ENV_PREFIX = "NETSANDBOX_"
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -91,6 +92,44 @@ class ServiceSettings:
         data_dir = values.get("data_dir")
         values["data_dir"] = Path(data_dir).expanduser() if data_dir else default_data_dir(env)
         return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSettings:
+    """What a client command needs: the server's URL, a token the environment may give, and
+    the folder where its own files (saved tokens) live.
+
+    Environment variables: ``NETSANDBOX_<SERVICE>_URL`` (for example ``NETSANDBOX_CHAT_URL``),
+    ``NETSANDBOX_TOKEN``, and ``XDG_CONFIG_HOME`` for the folder (see ``default_config_dir``).
+    """
+
+    url: str
+    token: str | None = None
+    config_dir: Path = field(default_factory=default_config_dir)
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SettingsError(
+                f"the server URL must look like http://127.0.0.1:3004; got {self.url!r}"
+            )
+
+    @classmethod
+    def load(
+        cls,
+        service: str,
+        default_url: str,
+        url: str | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> ClientSettings:
+        """``url`` (a CLI flag) if given, else ``NETSANDBOX_<SERVICE>_URL``, else the default."""
+        env = os.environ if environ is None else environ
+        chosen = url or env.get(f"{ENV_PREFIX}{service.upper()}_URL") or default_url
+        return cls(
+            url=chosen.rstrip("/"),
+            token=env.get(f"{ENV_PREFIX}TOKEN", "").strip() or None,
+            config_dir=default_config_dir(env),
+        )
 
 
 def _from_environment(

@@ -12,6 +12,10 @@ from netsandbox.core.http.fast_lane import FastLane, with_fast_lane
 from netsandbox.core.settings import ServiceSettings
 from netsandbox.random.endpoints import ENDPOINTS
 
+SUMMARY = (
+    "Random numbers on demand, as JSON arrays: every endpoint takes n (how many, 1 to 10000) "
+    "and seed (the same seed gives the same values). Bad parameters get a 422 that names them."
+)
 DESCRIPTION = """\
 Random numbers on demand, as JSON arrays. Every endpoint takes `n` (how many, 1 to 10000,
 default 1) and `seed` (the same seed gives the same values). Start with
@@ -30,6 +34,7 @@ def create_app(settings: ServiceSettings) -> FastLane:
     """
     app = FastAPI(
         title="netsandbox random",
+        summary=SUMMARY,
         description=DESCRIPTION,
         version=__version__,
         docs_url=None,

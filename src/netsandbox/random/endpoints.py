@@ -32,9 +32,9 @@ N = QueryParam(
 )  # fmt: skip
 SEED = QueryParam(
     "seed", int,
-    "Any non-negative integer: the same seed with the same parameters gives the same "
-    "values every time. Leave it out for fresh values on every request.",
-    42, minimum=0, maximum=2**64 - 1,
+    "A whole number from 0 to 2**53 - 1: the same seed with the same parameters gives the "
+    "same values every time. Leave it out for fresh values on every request.",
+    42, minimum=0, maximum=2**53 - 1,  # the largest integer JavaScript (the docs page) keeps
 )  # fmt: skip
 
 Draw = Callable[[Random, dict[str, Any]], list[Any]]

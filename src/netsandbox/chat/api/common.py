@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Path, Query
-from fastapi.responses import JSONResponse
+from starlette.responses import Response
 
 from netsandbox.chat.errors import GET_A_TOKEN
 from netsandbox.chat.models import ID_MAX
@@ -13,12 +14,19 @@ from netsandbox.chat.schemas import DEFAULT_LIMIT, MAX_LIMIT
 from netsandbox.core.errors import error_body
 from netsandbox.core.http.openapi import error_response
 
+JSON_TYPE = "application/json"
+
 
 def json_response(
     content: Any, status_code: int = 200, headers: dict[str, str] | None = None
-) -> JSONResponse:
+) -> Response:
     """Rows are already in their JSON shape: send them without another validation pass."""
-    return JSONResponse(content, status_code=status_code, headers=headers)
+    return Response(orjson.dumps(content), status_code, headers, media_type=JSON_TYPE)
+
+
+def json_bytes_response(body: bytes) -> Response:
+    """A page already serialized (see ``pages.py``)."""
+    return Response(body, media_type=JSON_TYPE)
 
 
 LimitParam = Annotated[

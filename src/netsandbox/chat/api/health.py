@@ -16,6 +16,8 @@ router = APIRouter(prefix="/api", tags=["health"])
 
 @router.get("/health", summary="Service health", response_model=HealthOut, responses=errors(503))
 async def health(chat: Chat) -> Response:
+    """No token needed: 200 when the service answers and its database too, 503 otherwise.
+    A script can poll it to wait for the server to be up."""
     try:
         async with chat.db.reading() as conn:
             await conn.execute(text("SELECT 1"))

@@ -12,6 +12,7 @@ from netsandbox.chat.api.common import (
     clamp,
     errors,
     id_path,
+    json_bytes_response,
     json_response,
 )
 from netsandbox.chat.deps import Chat, CurrentUserId
@@ -71,10 +72,9 @@ async def inbox(
     cursor: CursorParam = None,
 ) -> Response:
     """Newest first. Follow `next_cursor` for older messages."""
-    items, next_cursor = await chat.store.inbox(
-        me, unread=unread, sender=sender, limit=clamp(limit), before=cursor
+    return json_bytes_response(
+        await chat.pages.inbox(me, unread=unread, sender=sender, limit=clamp(limit), before=cursor)
     )
-    return json_response({"items": items, "next_cursor": next_cursor})
 
 
 @router.get(
@@ -82,6 +82,8 @@ async def inbox(
     responses=errors(401, 403, 404),
 )  # fmt: skip
 async def read_message(message_id: MessageIdPath, chat: Chat, me: CurrentUserId) -> Response:
+    """A message you sent or received (403 for anyone else's); reading it does not mark it
+    read: POST /api/messages/{message_id}/read does."""
     message = await _existing(chat, message_id)
     if me not in (message["from"], message["to"]):
         raise forbidden("You can read only messages you sent or received.")

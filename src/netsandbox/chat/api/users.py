@@ -12,6 +12,7 @@ from netsandbox.chat.api.common import (
     clamp,
     errors,
     id_path,
+    json_bytes_response,
     json_response,
 )
 from netsandbox.chat.deps import Chat, CurrentUserId
@@ -42,8 +43,7 @@ async def list_users(
     cursor: CursorParam = None,
 ) -> Response:
     """Users in the order they joined. Find your own id here (or with GET /api/users/me)."""
-    items, next_cursor = await chat.store.list_users(search or None, clamp(limit), cursor)
-    return json_response({"items": items, "next_cursor": next_cursor})
+    return json_bytes_response(await chat.pages.users(search or None, clamp(limit), cursor))
 
 
 @router.get("/me", summary="My own profile", response_model=UserOut, responses=errors(401))
@@ -63,6 +63,8 @@ async def update_me(patch: UserPatch, chat: Chat, me: CurrentUserId) -> Response
 
 @router.get("/{user_id}", summary="One user", response_model=UserOut, responses=errors(401, 404))
 async def read_user(user_id: UserIdPath, chat: Chat, _me: CurrentUserId) -> Response:
+    """Anyone's public profile: username, display name, status, role, when they joined and
+    were last seen."""
     return json_response(await _existing(chat, user_id))
 
 

@@ -8,9 +8,11 @@ traceback goes to the server log only) into ``{"error": {"code", "message", ...}
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
+import fastapi.routing
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
@@ -75,12 +77,43 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     status = exc.status_code
+    headers = exc.headers
+    if status == 405:
+        headers = _with_every_allowed_method(request, headers or {})
     detail = exc.detail if isinstance(exc.detail, str) else None
     if detail is None or detail == HTTPStatus(status).phrase:
-        detail = _default_message(request, status, exc.headers or {})
+        detail = _default_message(request, status, headers or {})
     if status in (204, 304):  # no body allowed
-        return Response(status_code=status, headers=exc.headers)
-    return _json(status, detail, exc.headers)
+        return Response(status_code=status, headers=headers)
+    return _json(status, detail, headers)
+
+
+def _with_every_allowed_method(request: Request, headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` with an ``Allow`` that lists the methods of every route on this path.
+
+    Routing answers 405 from the first route whose path matches, so its ``Allow`` names only
+    that route's methods (``GET`` for a path whose ``POST`` is another route), and a client
+    (or a conformance checker) is told that a documented method does not exist.
+    """
+    given = headers.get("Allow") or headers.get("allow") or ""
+    methods = {method.strip() for method in given.split(",") if method.strip()}
+    path = request.scope["path"].removeprefix(request.scope.get("root_path", "")) or "/"
+    for route in _every_route(request.scope.get("router")):
+        route_methods = getattr(route, "methods", None)
+        path_regex = getattr(route, "path_regex", None)
+        if route_methods and path_regex is not None and path_regex.match(path):
+            methods |= route_methods
+    if not methods:
+        return headers
+    others = {name: value for name, value in headers.items() if name.lower() != "allow"}
+    return {**others, "Allow": ", ".join(sorted(methods))}
+
+
+def _every_route(router: object) -> Iterable[object]:
+    """The app's routes, those of included routers too (FastAPI keeps them nested)."""
+    routes = getattr(router, "routes", ())
+    flatten = getattr(fastapi.routing, "iter_route_contexts", None)
+    return flatten(routes) if flatten is not None else routes  # older FastAPI: already flat
 
 
 def _default_message(request: Request, status: int, headers: dict[str, str]) -> str:

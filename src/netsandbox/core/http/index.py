@@ -33,10 +33,10 @@ def install_index(app: FastAPI, path: str = "/") -> None:
     async def index(request: Request) -> Response:
         if wants_json(request.headers.get("accept", "")):
             if "json" not in cache:
-                cache["json"] = json.dumps(listing(app), indent=2).encode()
+                cache["json"] = json.dumps(listing(app, path), indent=2).encode()
             return Response(cache["json"], media_type="application/json")
         if "html" not in cache:
-            cache["html"] = render_html(listing(app)).encode()
+            cache["html"] = render_html(listing(app, path)).encode()
         return HTMLResponse(cache["html"])
 
     app.add_api_route(
@@ -51,13 +51,20 @@ def install_index(app: FastAPI, path: str = "/") -> None:
             200: {
                 "description": "HTML for a browser, JSON when the Accept header asks for it.",
                 "content": {
+                    "text/html": {"example": "<!DOCTYPE html><html>...<table>...</table>"},
                     "application/json": {
                         "example": {
-                            "service": "random",
+                            "service": "netsandbox random",
                             "docs": "/docs",
-                            "endpoints": [{"method": "GET", "path": "/api/random/int"}],
+                            "endpoints": [
+                                {
+                                    "method": "GET",
+                                    "path": "/api/random/int",
+                                    "summary": "Random integers",
+                                }
+                            ],
                         }
-                    }
+                    },
                 },
             }
         },
@@ -70,13 +77,13 @@ def wants_json(accept: str) -> bool:
     return "json" in accept and "text/html" not in accept
 
 
-def listing(app: FastAPI) -> dict[str, Any]:
-    """The service and its endpoints, from the OpenAPI document."""
+def listing(app: FastAPI, index_path: str = "/") -> dict[str, Any]:
+    """The service and its endpoints (but this index), from the OpenAPI document."""
     schema = app.openapi()
     endpoints = []
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
-            if method not in METHODS:
+            if method not in METHODS or path == index_path:
                 continue
             entry = {"method": method.upper(), "path": path, "summary": operation.get("summary")}
             if "x-example" in operation:
@@ -84,7 +91,8 @@ def listing(app: FastAPI) -> dict[str, Any]:
             endpoints.append(entry)
     return {
         "service": app.title,
-        "description": app.description,
+        # The summary is plain text; the description may be Markdown, for the docs pages.
+        "description": app.summary or app.description,
         "docs": "/docs",
         "redoc": "/redoc",
         "openapi": app.openapi_url,

@@ -16,7 +16,8 @@ Content-Length and Transfer-Encoding. What it does not do, and this subclass add
 * **body cap**: a Content-Length over ``max_body_bytes`` gets 413 before the app runs or
   any body byte is read; a chunked body is counted as it streams and cut the same way.
 
-Every rejection is JSON in the common error shape, sent with ``Connection: close``."""
+Every rejection is JSON in the common error shape, sent with ``Connection: close``. Each
+request, answered or rejected, gets one access-log line, written here (see ``Exchange``)."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ from typing import ClassVar
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from netsandbox.core.http.coalesce import HeadWithBody
 from netsandbox.core.http.error_shape import error_json
+from netsandbox.core.http.exchange import Exchange
 from netsandbox.core.logs import BatchedLines
 
 log = logging.getLogger("netsandbox.http")
@@ -85,10 +86,17 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._body_bytes = 0
         self._rejected = False
         super().connection_made(transport)
+        self._client_text = f"{self.client[0]}:{self.client[1]}" if self.client else "-"
         self._expect_request()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_timer()
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete and not self._rejected:
+            exchange = cycle.transport
+            if isinstance(exchange, Exchange) and self.access.enabled():
+                note = " (the client left before the response was complete)"
+                self.access.add(exchange.log_line() + note)
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -113,6 +121,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             return
         if self._reading_head and self._head_bytes > self.limits.max_header_bytes:
             self._reject_head()
+
+    def _unsupported_upgrade_warning(self) -> None:
+        # uvicorn would warn twice per request and suggest installing a library; a service
+        # without WebSockets just answers such a request as plain HTTP.
+        log.debug("%s asked to upgrade the connection; answering in plain HTTP", self.client)
 
     def handle_websocket_upgrade(self) -> None:
         self._stop_timer()  # the WebSocket protocol keeps its own time from here on
@@ -147,8 +160,16 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             raise _Rejected
         previous = self.cycle
         super().on_headers_complete()
-        if self.cycle is not previous:  # a new request/response cycle (not an upgrade)
-            self.cycle.transport = HeadWithBody(self.transport, self.loop)  # type: ignore[assignment]
+        cycle = self.cycle
+        if cycle is not previous:  # a new request/response cycle (not an upgrade)
+            exchange = Exchange(self.transport, self.loop, self.scope, self.url)
+            cycle.transport = exchange  # type: ignore[assignment]
+            cycle.on_response = lambda: self._response_done(exchange)
+
+    def _response_done(self, exchange: Exchange) -> None:
+        if self.access.enabled():
+            self.access.add(exchange.log_line())
+        self.on_response_complete()
 
     def on_body(self, body: bytes) -> None:
         self._body_bytes += len(body)
@@ -235,8 +256,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def _log_rejection(self, status: str, message: str) -> None:
         if self.access.enabled():
-            client = f"{self.client[0]}:{self.client[1]}" if self.client else "-"
-            self.access.add(f"{client} - {status} {message}")
+            self.access.add(f"{self._client_text} - {status} {message}")
 
 
 def guarded_protocol(

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 import uvicorn
 from starlette.types import ASGIApp
 
-from netsandbox.core.http.access import AccessLog
 from netsandbox.core.http.protocol import HttpLimits, guarded_protocol
 from netsandbox.core.logs import BatchedLines, access_logger, configure_logging
 from netsandbox.core.process import new_event_loop, raise_open_files_limit, watch_parent
@@ -63,7 +62,7 @@ def run_http_service(
         ),
     )
     config = uvicorn.Config(
-        AccessLog(create_app(settings), access),
+        create_app(settings),
         http=guarded_protocol(limits, access),
         ws="auto" if websockets else "none",
         lifespan="on",
