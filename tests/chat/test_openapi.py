@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.chat.live import base_url as base
-from tests.chat.live import running_chat
+from tests.chat.live import base_url, running_chat
 from tests.conftest import ServiceProcess
 
 # A fixed example would make every client that sends it (the docs' "Try it out", a fuzzer)
@@ -31,12 +30,12 @@ def chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
 
 @pytest.fixture(scope="module")
 def document(chat: ServiceProcess) -> dict[str, Any]:
-    response = requests.get(f"{base(chat)}/openapi.json", timeout=10)
+    response = requests.get(f"{base_url(chat)}/openapi.json", timeout=10)
     response.raise_for_status()
     return response.json()
 
 
-def operations(document: dict[str, Any]):
+def operations(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     for path, item in document["paths"].items():
         for method, operation in item.items():
             if method in ("get", "post", "put", "patch", "delete"):
@@ -109,7 +108,7 @@ def test_the_errors_a_route_really_answers_are_its_examples(
     chat: ServiceProcess, document: dict[str, Any]
 ) -> None:
     """Spot checks: a mistake gets the very body /docs shows for it."""
-    url = base(chat)
+    url = base_url(chat)
     responses = document["paths"]["/api/users/me"]["get"]["responses"]
     shown = {body["error"]["code"]: body for body in error_examples(responses["401"])}
     assert requests.get(f"{url}/api/users/me", timeout=10).json() == shown["missing_token"]
@@ -129,7 +128,7 @@ def test_success_answers_have_examples(document: dict[str, Any]) -> None:
 
 
 def test_docs_pages_load_everything_from_this_server(chat: ServiceProcess) -> None:
-    url = base(chat)
+    url = base_url(chat)
     for page in ("/docs", "/redoc"):
         html = requests.get(url + page, timeout=10).text
         assets = re.findall(r'(?:src|href)="([^"]+)"', html)

@@ -63,8 +63,10 @@ def friend(chat: ServiceProcess) -> int:
 
 
 def chat_document() -> dict[str, Any]:
-    """The document the server serves, built here so the tests exist before it runs (the
-    first test checks that the running server serves exactly this)."""
+    """The document the server serves, built in-process: the tests are made from it when
+    pytest collects them, before any server runs (schemathesis' loader that waits for a
+    fixture does not work with pytest 9.2). The first test checks that the running server
+    serves exactly this document."""
     settings = ChatSettings(service="chat", port=0, data_dir=Path("unused"))
     return create_app(settings).openapi()
 

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.telemetry import TelemetryConfig
 from starlette.responses import Response
 
 from netsandbox import __version__
@@ -29,6 +30,7 @@ log = logging.getLogger("netsandbox.chat")
 
 ROUTERS = (auth, users, messages, conversations, health)
 ACTIVITY_FLUSH_SECONDS = 10.0
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 JSON_HINT = "with requests, send it as json={...} (not data=...)"
 
 OPENAPI_DESCRIPTION = f"""The {DESCRIPTION}.
@@ -74,6 +76,9 @@ def create_app(settings: ChatSettings) -> FastAPI:
         strict_content_type=False,
         docs_url=None,  # served offline by configure_app
         redoc_url=None,
+        # FastAPI's OpenTelemetry hooks look for a configured provider on every request
+        # (a few microseconds each); nothing here exports telemetry.
+        telemetry=NO_TELEMETRY,
     )
     for module in ROUTERS:
         app.include_router(module.router)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from netsandbox.chat.errors import GET_A_TOKEN, unauthorized
 from netsandbox.chat.models import utc_now
@@ -18,16 +18,18 @@ from netsandbox.chat.store import ChatStore
 
 TOKEN_CACHE_SECONDS = 60.0
 TOKEN_CACHE_SIZE = 50_000
-LAST_SEEN_PRECISION = timedelta(minutes=1)
+LAST_SEEN_SECONDS = 60.0
 USERNAME = re.compile(USERNAME_PATTERN)
 _UNKNOWN = 0  # cached "no such token" (user ids start at 1)
 
 
 class TokenCache:
-    """token digest -> user id (or "unknown"), each for ``ttl`` seconds.
+    """token -> user id (or "unknown"), each for ``ttl`` seconds.
 
-    Unknown tokens are cached too (a client looping with a wrong token costs no query);
-    that is safe because a token is only handed out once it is stored.
+    Keyed by the token itself, so a cached check costs a dict lookup, not a hash (only
+    the database is kept from holding tokens in the clear). Unknown tokens are cached too
+    (a client looping with a wrong token costs no query); that is safe because a token is
+    only handed out once it is stored.
     """
 
     def __init__(self, ttl: float = TOKEN_CACHE_SECONDS, size: int = TOKEN_CACHE_SIZE) -> None:
@@ -35,23 +37,23 @@ class TokenCache:
         self._size = size
         self._entries: dict[str, tuple[int, float]] = {}
 
-    def get(self, digest: str) -> int | None:
+    def get(self, token: str) -> int | None:
         """The cached user id, ``_UNKNOWN``, or None if not cached (or expired)."""
-        entry = self._entries.get(digest)
+        entry = self._entries.get(token)
         if entry is None:
             return None
         if entry[1] < time.monotonic():
-            del self._entries[digest]
+            del self._entries[token]
             return None
         return entry[0]
 
-    def put(self, digest: str, user_id: int) -> None:
+    def put(self, token: str, user_id: int) -> None:
         if len(self._entries) >= self._size:
             self._entries.clear()  # rare; a refill costs one query per active token
-        self._entries[digest] = (user_id, time.monotonic() + self._ttl)
+        self._entries[token] = (user_id, time.monotonic() + self._ttl)
 
-    def forget(self, digest: str) -> None:
-        self._entries.pop(digest, None)
+    def forget(self, token: str) -> None:
+        self._entries.pop(token, None)
 
 
 class Activity:
@@ -62,15 +64,16 @@ class Activity:
     """
 
     def __init__(self) -> None:
-        self._recorded: dict[int, datetime] = {}
+        self._recorded: dict[int, float] = {}  # user -> monotonic time of the last record
         self._pending: dict[int, datetime] = {}
 
     def seen(self, user_id: int) -> None:
-        now = utc_now()
+        # Runs on every request: the monotonic clock decides, the wall clock only records.
+        now = time.monotonic()
         last = self._recorded.get(user_id)
-        if last is None or now - last >= LAST_SEEN_PRECISION:
+        if last is None or now - last >= LAST_SEEN_SECONDS:
             self._recorded[user_id] = now
-            self._pending[user_id] = now
+            self._pending[user_id] = utc_now()
 
     def take_pending(self) -> dict[int, datetime]:
         pending, self._pending = self._pending, {}
@@ -108,7 +111,7 @@ class Authenticator:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
-        return self._cache.get(token_digest(token.strip())) or None
+        return self._cache.get(token.strip()) or None
 
     async def known_user(self, authorization: str) -> int | None:
         """The user of a well-formed ``Authorization: Bearer`` header with a valid token,
@@ -117,11 +120,7 @@ class Authenticator:
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             return None
-        digest = token_digest(token)
-        user_id = self._cache.get(digest)
-        if user_id is None:
-            user_id = await self._store.user_for_token(digest) or _UNKNOWN
-            self._cache.put(digest, user_id)
+        user_id = await self._lookup(token)
         if user_id == _UNKNOWN:
             return None
         self._activity.seen(user_id)
@@ -129,11 +128,7 @@ class Authenticator:
 
     async def user_id(self, token: str) -> int:
         """The user a token belongs to, or a 401 saying how to get a valid one."""
-        digest = token_digest(token)
-        user_id = self._cache.get(digest)
-        if user_id is None:
-            user_id = await self._store.user_for_token(digest) or _UNKNOWN
-            self._cache.put(digest, user_id)
+        user_id = await self._lookup(token)
         if user_id == _UNKNOWN:
             raise unauthorized(
                 "invalid_token",
@@ -143,7 +138,14 @@ class Authenticator:
         return user_id
 
     async def logout(self, token: str) -> None:
-        digest = token_digest(token)
-        self._cache.forget(digest)
-        await self._store.revoke_token(digest)
-        self._cache.put(digest, _UNKNOWN)
+        self._cache.forget(token)
+        await self._store.revoke_token(token_digest(token))
+        self._cache.put(token, _UNKNOWN)
+
+    async def _lookup(self, token: str) -> int:
+        """The token's user id or ``_UNKNOWN``: from the cache, else from the database."""
+        user_id = self._cache.get(token)
+        if user_id is None:
+            user_id = await self._store.user_for_token(token_digest(token)) or _UNKNOWN
+            self._cache.put(token, user_id)
+        return user_id

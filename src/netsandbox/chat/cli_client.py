@@ -1,134 +1,41 @@
 """``netsandbox chat login|logout|users|status|send|inbox|conversation``: the chat from a shell.
 
-Each command is a few calls of the reference ``ChatClient``. The token from ``login`` is kept
-per server URL in a file only you can read (see ``token_file``); ``NETSANDBOX_TOKEN``, when
-set, is used instead. The HTTP client is imported inside the commands, so that
-``netsandbox --help`` does not load it.
+Each command is a few calls of the reference ``ChatClient``; how a command reaches the
+server (URL, token, errors) is in ``cli_connection``. The HTTP client is imported inside the
+commands, so that ``netsandbox --help`` does not load it.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 from itertools import islice
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from netsandbox.chat import DEFAULT_PORT
-from netsandbox.chat.token_file import SavedToken, TokenFile, TokenFileError
-from netsandbox.core.settings import ClientSettings, SettingsError
+from netsandbox.chat.cli_connection import (
+    FROM_ENVIRONMENT,
+    Connection,
+    UrlOption,
+    connect,
+    err,
+    fail,
+    out,
+    revoke_quietly,
+    say,
+)
+from netsandbox.chat.token_file import SavedToken, TokenFileError
 
 if TYPE_CHECKING:
-    from netsandbox.clients.chat import ChatClient, ChatError, Message, User
+    from netsandbox.clients.chat import ChatClient, Message, User
 
-DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_PORT}"
-FROM_ENVIRONMENT = "NETSANDBOX_TOKEN"
-
-out = Console()
-err = Console(stderr=True)
-
-UrlOption = Annotated[
-    str | None,
-    typer.Option(
-        "--url",
-        help=f"The chat server (default {DEFAULT_URL}, or NETSANDBOX_CHAT_URL).",
-        show_default=False,
-    ),
-]
 LimitOption = Annotated[
     int, typer.Option("--limit", "-n", min=1, help="Show at most this many messages.")
 ]
-
-
-def _say(message: str) -> None:
-    """One line of output, printed as it is (user text is never read as markup)."""
-    out.print(Text(message), soft_wrap=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
-    return typer.Exit(1)
-
-
-@dataclass(frozen=True)
-class _Server:
-    """The server a command talks to, where its token is kept, and which token to send."""
-
-    settings: ClientSettings
-    tokens: TokenFile
-
-    @classmethod
-    def load(cls, url: str | None) -> _Server:
-        try:
-            settings = ClientSettings.load("chat", DEFAULT_URL, url)
-        except SettingsError as exc:
-            raise _fail(str(exc)) from None
-        return cls(settings, TokenFile.in_folder(settings.config_dir))
-
-    @property
-    def url(self) -> str:
-        return self.settings.url
-
-    def saved(self) -> SavedToken | None:
-        try:
-            return self.tokens.get(self.url)
-        except TokenFileError as exc:
-            raise _fail(str(exc)) from None
-
-    def token(self) -> tuple[str, str]:
-        """The token to send and where it came from; fails if there is none."""
-        if self.settings.token:
-            return self.settings.token, FROM_ENVIRONMENT
-        saved = self.saved()
-        if saved is None:
-            raise _fail(
-                f"you are not logged in to {self.url}: run `netsandbox chat login USERNAME` "
-                "first (or set NETSANDBOX_TOKEN)"
-            )
-        return saved.token, str(self.tokens.path)
-
-    def explain(self, exc: ChatError, token_source: str | None) -> str:
-        """What a failed call means for the person at the shell, and what to do."""
-        if exc.status == 0:
-            return (
-                f"cannot reach the chat server at {self.url}: is it running? (start it with "
-                "`netsandbox serve chat`, or give its address with --url or NETSANDBOX_CHAT_URL)"
-            )
-        if exc.status == 401 and token_source == FROM_ENVIRONMENT:
-            return (
-                "the server refused the token in NETSANDBOX_TOKEN: it expired or was revoked. "
-                "Unset NETSANDBOX_TOKEN and run `netsandbox chat login USERNAME`."
-            )
-        if exc.status == 401 and token_source is not None:
-            saved = self.saved()
-            who = saved.username if saved and saved.username else "USERNAME"
-            return (
-                f"the server refused your saved token for {self.url}: it expired or was "
-                f"revoked. Log in again: `netsandbox chat login {who}`."
-            )
-        return f"{exc.message} (HTTP {exc.status})"
-
-
-@contextmanager
-def _client(server: _Server, *, logged_in: bool = True) -> Iterator[ChatClient]:
-    """A ``ChatClient`` for ``server`` (with the token when ``logged_in``); a failed call
-    ends the command with a message saying what to do."""
-    from netsandbox.clients.chat import ChatClient, ChatError
-
-    token, source = server.token() if logged_in else (None, None)
-    try:
-        with ChatClient(server.url, token=token) as client:
-            yield client
-    except ChatError as exc:
-        raise _fail(server.explain(exc, source)) from None
 
 
 def login(
@@ -143,21 +50,21 @@ def login(
     url: UrlOption = None,
 ) -> None:
     """Log in and keep the token for the next commands (in a file only you can read)."""
-    server = _Server.load(url)
+    connection = Connection.load(url)
     password = _read_password(password_stdin)
-    previous = server.saved()
-    with _client(server, logged_in=False) as client:
+    previous = connection.saved()
+    with connect(connection, logged_in=False) as client:
         token = client.login(username, password)
         me = client.me()
     try:
-        server.tokens.save(server.url, SavedToken(token, me.username))
+        connection.tokens.save(connection.url, SavedToken(token, me.username))
     except TokenFileError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if previous is not None and previous.token != token:
-        _revoke_quietly(server.url, previous.token)
-    _say(f"logged in to {server.url} as {me.username} (id {me.id}); token saved in "
-         f"{server.tokens.path}")  # fmt: skip
-    if server.settings.token:
+        revoke_quietly(connection.url, previous.token)
+    say(f"logged in to {connection.url} as {me.username} (id {me.id}); token saved in "
+        f"{connection.tokens.path}")  # fmt: skip
+    if connection.settings.token:
         err.print("note: NETSANDBOX_TOKEN is set, and commands use it rather than this login.")
 
 
@@ -166,45 +73,34 @@ def _read_password(from_stdin: bool) -> str:
         return typer.prompt("Password", hide_input=True)
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        raise _fail("--password-stdin: standard input has no password (one line expected)")
+        raise fail("--password-stdin: standard input has no password (one line expected)")
     return password
-
-
-def _revoke_quietly(url: str, token: str) -> None:
-    """Revoke a token this login replaces; it may be expired already, which is fine."""
-    from netsandbox.clients.chat import ChatClient, ChatError
-
-    try:
-        with ChatClient(url, token=token, retries=0) as client:
-            client.logout()
-    except ChatError:
-        pass
 
 
 def logout(url: UrlOption = None) -> None:
     """Revoke your token on the server and forget it here."""
     from netsandbox.clients.chat import ChatClient, ChatError
 
-    server = _Server.load(url)
-    if not server.settings.token and server.saved() is None:
-        _say(f"not logged in to {server.url}: nothing to do")
+    connection = Connection.load(url)
+    if not connection.settings.token and connection.saved() is None:
+        say(f"not logged in to {connection.url}: nothing to do")
         return
-    token, source = server.token()
+    token, source = connection.token()
     already = False
     try:
-        with ChatClient(server.url, token=token) as client:
+        with ChatClient(connection.url, token=token) as client:
             client.logout()
     except ChatError as exc:
         if exc.status != 401:
-            raise _fail(server.explain(exc, None)) from None
+            raise fail(connection.explain(exc, None)) from None
         already = True
     if source != FROM_ENVIRONMENT:
         try:
-            server.tokens.forget(server.url)
+            connection.tokens.forget(connection.url)
         except TokenFileError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     note = " (the token had already expired or been revoked)" if already else ""
-    _say(f"logged out of {server.url}{note}")
+    say(f"logged out of {connection.url}{note}")
     if source == FROM_ENVIRONMENT:
         err.print("note: NETSANDBOX_TOKEN still holds the revoked token: unset it.")
 
@@ -224,10 +120,10 @@ def users(
     """
     if ctx.invoked_subcommand is not None:
         return
-    with _client(_Server.load(url)) as client:
+    with connect(Connection.load(url)) as client:
         found = list(client.users(search=search))
     if not found:
-        _say("no users match" if search else "no users yet")
+        say("no users match" if search else "no users yet")
         return
     table = Table(title=f"{len(found)} user{'' if len(found) == 1 else 's'}")
     for column in ("id", "username", "display name", "status"):
@@ -244,10 +140,10 @@ def status(
     url: UrlOption = None,
 ) -> None:  # fmt: skip
     """Set your status, the line others see next to your name."""
-    with _client(_Server.load(url)) as client:
+    with connect(Connection.load(url)) as client:
         me = client.set_status(text)
-    _say(f"status of {me.username}: {me.status}" if me.status
-         else f"status of {me.username} cleared")  # fmt: skip
+    say(f"status of {me.username}: {me.status}" if me.status
+        else f"status of {me.username} cleared")  # fmt: skip
 
 
 UserArgument = Annotated[
@@ -261,10 +157,10 @@ def send(
     url: UrlOption = None,
 ) -> None:
     """Send a message to a user."""
-    with _client(_Server.load(url)) as client:
+    with connect(Connection.load(url)) as client:
         recipient = _find_user(client, user)
         message = client.send(recipient, body)
-    _say(f"sent message {message.id} to {recipient.username} (id {recipient.id})")
+    say(f"sent message {message.id} to {recipient.username} (id {recipient.id})")
 
 
 def inbox(
@@ -276,7 +172,7 @@ def inbox(
     url: UrlOption = None,
 ) -> None:
     """Show the messages sent to you, newest first."""
-    with _client(_Server.load(url)) as client:
+    with connect(Connection.load(url)) as client:
         messages = list(islice(client.inbox(unread=unread), limit))
         names = _Names(client)
         table = _messages_table(messages, names, title=f"inbox ({len(messages)} shown)")
@@ -285,21 +181,21 @@ def inbox(
                 if message.read_at is None:
                     client.mark_read(message)
     if not messages:
-        _say("no unread messages" if unread else "no messages")
+        say("no unread messages" if unread else "no messages")
         return
     out.print(table)
     if mark_read:
-        _say(f"marked {sum(m.read_at is None for m in messages)} message(s) read")
+        say(f"marked {sum(m.read_at is None for m in messages)} message(s) read")
 
 
 def conversation(user: UserArgument, limit: LimitOption = 20, url: UrlOption = None) -> None:
     """Show your messages with a user, both ways, oldest first (the latest --limit of them)."""
-    with _client(_Server.load(url)) as client:
+    with connect(Connection.load(url)) as client:
         other = _find_user(client, user)
         messages = list(islice(client.conversation(other), limit))[::-1]
         table = _messages_table(messages, _Names(client), title=f"with {other.username}")
     if not messages:
-        _say(f"no messages with {other.username} yet")
+        say(f"no messages with {other.username} yet")
         return
     out.print(table)
 
@@ -313,14 +209,14 @@ def _find_user(client: ChatClient, who: str) -> User:
             return client.user(int(who))
         except ChatError as exc:
             if exc.status == 404:
-                raise _fail(f"no user with id {who} (netsandbox chat users lists them)") from None
+                raise fail(f"no user with id {who} (netsandbox chat users lists them)") from None
             raise
     name = who.removeprefix("@").strip().lower()
     for user in client.users(search=name):
         if user.username == name:
             return user
-    raise _fail(f"no user named {name!r} (netsandbox chat users --search {name} finds close "
-                "matches)")  # fmt: skip
+    raise fail(f"no user named {name!r} (netsandbox chat users --search {name} finds close "
+               "matches)")  # fmt: skip
 
 
 class _Names:

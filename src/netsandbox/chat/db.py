@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +43,10 @@ Row = Sequence[Any]
 # How long a SQLite writer waits for another process's write lock (the CLI adding users
 # while the server runs) before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# How often, at most, the WAL is copied into the database file while writes go on.
+CHECKPOINT_SECONDS = 1.0
+
+log = logging.getLogger("netsandbox.chat")
 
 
 class Conflict(Exception):
@@ -292,7 +297,7 @@ class _SqliteTransaction:
 
 
 class _SqliteDriver:
-    """Two connections of the standard library's driver, opened on first use.
+    """Connections of the standard library's driver, opened on first use.
 
     - The reader runs queries at once on the event loop's thread. They are short and
       indexed; a thread hop per query (what aiosqlite does) costs more than the query.
@@ -302,6 +307,11 @@ class _SqliteDriver:
       on a thread of its own, so the event loop serves other requests meanwhile. Taking
       the write lock (``BEGIN IMMEDIATE``) is tried without waiting; if another process
       holds it, the wait happens on that thread too.
+    - Checkpoints (copying the WAL into the database file, with an fsync) would happen
+      inside a commit every thousand pages and hold back the writes queued behind it.
+      The writer never checkpoints; a third connection does, on a thread of its own, at
+      most every ``CHECKPOINT_SECONDS`` after a commit: a passive checkpoint runs beside
+      the writer and the readers without blocking them.
     """
 
     def __init__(self, path: str, dialect: Dialect) -> None:
@@ -309,7 +319,12 @@ class _SqliteDriver:
         self._dialect = dialect
         self._reader: sqlite3.Connection | None = None
         self._writer: sqlite3.Connection | None = None
+        self._checkpointer: sqlite3.Connection | None = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-commit")
+        self._checkpoints = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-wal")
+        self._checkpoint_due: float | None = None  # loop time; None: not yet planned
+        self._checkpointing = False
+        self._busy_timeout = SQLITE_BUSY_TIMEOUT_MS
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: no implicit transactions; we say BEGIN and COMMIT.
@@ -329,6 +344,7 @@ class _SqliteDriver:
     def writer(self) -> sqlite3.Connection:
         if self._writer is None:
             self._writer = self._connect()
+            self._writer.execute("PRAGMA wal_autocheckpoint=0")
         return self._writer
 
     async def fetch(self, sql: str, args: tuple) -> list[Row]:
@@ -345,16 +361,47 @@ class _SqliteDriver:
             if writer.in_transaction:
                 writer.execute("ROLLBACK")
             raise
+        self._checkpoint_soon()
         return outcomes
 
     async def _begin(self, writer: sqlite3.Connection) -> None:
-        writer.execute("PRAGMA busy_timeout=0")
+        self._set_busy_timeout(writer, 0)
         try:
             writer.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError:  # locked by another process: wait off the loop
-            writer.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            self._set_busy_timeout(writer, SQLITE_BUSY_TIMEOUT_MS)
             loop = asyncio.get_running_loop()
             await loop.run_in_executor(self._thread, writer.execute, "BEGIN IMMEDIATE")
+
+    def _set_busy_timeout(self, writer: sqlite3.Connection, milliseconds: int) -> None:
+        if self._busy_timeout != milliseconds:
+            writer.execute(f"PRAGMA busy_timeout={milliseconds}")
+            self._busy_timeout = milliseconds
+
+    def _checkpoint_soon(self) -> None:
+        """After a commit: start a checkpoint if one is due and none is running."""
+        if self._checkpointing:
+            return
+        now = asyncio.get_running_loop().time()
+        if self._checkpoint_due is None:
+            self._checkpoint_due = now + CHECKPOINT_SECONDS
+        elif now >= self._checkpoint_due:
+            self._checkpointing = True
+            running = asyncio.get_running_loop().run_in_executor(
+                self._checkpoints, self._checkpoint
+            )
+            running.add_done_callback(self._checkpoint_done)
+
+    def _checkpoint(self) -> None:
+        if self._checkpointer is None:
+            self._checkpointer = self._connect()
+        self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    def _checkpoint_done(self, running: asyncio.Future) -> None:
+        if not running.cancelled() and running.exception() is not None:
+            log.warning("WAL checkpoint failed (retried later): %s", running.exception())
+        self._checkpointing = False
+        self._checkpoint_due = asyncio.get_running_loop().time() + CHECKPOINT_SECONDS
 
     def moment_text(self, value: Any) -> str | None:
         # SQLAlchemy stores moments as text, 'YYYY-MM-DD HH:MM:SS.ffffff' (in UTC here).
@@ -372,10 +419,11 @@ class _SqliteDriver:
 
     async def close(self) -> None:
         self._thread.shutdown(wait=True)
-        for connection in (self._reader, self._writer):
+        self._checkpoints.shutdown(wait=True)
+        for connection in (self._reader, self._writer, self._checkpointer):
             if connection is not None:
                 connection.close()
-        self._reader = self._writer = None
+        self._reader = self._writer = self._checkpointer = None
 
 
 @contextlib.asynccontextmanager
