@@ -16,7 +16,7 @@ bench-chat:
 	scripts/bootstrap
 	$(PYTHON) bench/run_chat.py $(BENCH_ARGS)
 
-## bench-http: random and echo against http.server, httpbin under gunicorn and a bare-ASGI ceiling (~3 min)
+## bench-http: random and echo against http.server, httpbin under gunicorn and a bare-ASGI ceiling (3 to 4 min)
 bench-http:
 	scripts/bootstrap
 	$(PYTHON) bench/run_http.py $(BENCH_ARGS)

@@ -6,7 +6,11 @@ the median over rounds is reported, and each ratio is taken within a round. Then
 from launching ``python sandbox/server_http_random.py`` (and the echo one) until it accepts
 a connection.
 
-    .venv/bin/python bench/run_http.py           # the full run, about 3 minutes
+The machine is shared: the run waits while another benchmark (``bench/run_*.py``, wrk,
+the TCP load generator) is running, and redoes a run during which other work took more
+than ``--disturbed`` percent of the servers' core.
+
+    .venv/bin/python bench/run_http.py           # the full run, 3 to 4 minutes
     .venv/bin/python bench/run_http.py --quick   # a smoke run, under a minute
 
 Prints Markdown tables and writes the raw figures to bench/out/http-<time>.json.
@@ -39,7 +43,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of load not counted")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--launches", type=int, default=15, help="timed launches of each")
-    parser.add_argument("--only", help="comma-separated server names (default: all)")
+    parser.add_argument(
+        "--disturbed",
+        type=float,
+        default=15.0,
+        help="a run is redone when other work took more than this %% of the servers' core",
+    )
+    parser.add_argument("--retries", type=int, default=2, help="redos of a disturbed run")
+    parser.add_argument(
+        "--only", help="comma-separated server names or their first words (default: all)"
+    )
     parser.add_argument("--quick", action="store_true", help="1 round of 2 s, 5 launches")
     args = parser.parse_args()
     if args.quick:
@@ -82,36 +95,52 @@ def start_servers(chosen: list[targets.Target], data_dir: Path, logs: Path) -> l
     return servers
 
 
+def measure_once(server, binary: str, args: argparse.Namespace) -> dict:
+    """Warm up, then one measured wrk run with the server's and its core's CPU use."""
+    waited = others.wait_until_alone()
+    wrk.run(binary, wrk.Load(server.url, args.connections, duration=args.warmup), WRK_CORE)
+    load = wrk.Load(server.url, args.connections, duration=args.duration)
+    cpu_before = cpu.tree_cpu_seconds(server.process.pid)
+    core_before = cpu.core_seconds(SERVER_CORE)
+    figures = wrk.run(binary, load, WRK_CORE)
+    core = cpu.core_share(core_before, cpu.core_seconds(SERVER_CORE), figures["wall_s"])
+    cpu_used = cpu.tree_cpu_seconds(server.process.pid) - cpu_before
+    figures["server_cpu_pct"] = 100 * cpu_used / figures["wall_s"]
+    figures["server_core"] = core
+    figures["others_on_core_pct"] = max(0.0, core["busy_pct"] - figures["server_cpu_pct"])
+    figures["waited_for_others_s"] = round(waited, 1)
+    return figures
+
+
 def measure_load(servers: list, binary: str, args: argparse.Namespace) -> list[dict]:
+    """Interleaved rounds; a run disturbed by other work on the servers' core is redone."""
     runs = []
     for round_ in range(args.rounds):
         for server in servers:
-            waited = others.wait_until_alone()
-            warmup = wrk.Load(server.url, args.connections, duration=args.warmup)
-            wrk.run(binary, warmup, WRK_CORE)
-            load = wrk.Load(server.url, args.connections, duration=args.duration)
-            cpu_before = cpu.tree_cpu_seconds(server.process.pid)
-            core_before = cpu.core_seconds(SERVER_CORE)
-            figures = wrk.run(binary, load, WRK_CORE)
-            core = cpu.core_share(core_before, cpu.core_seconds(SERVER_CORE), figures["wall_s"])
-            cpu_used = cpu.tree_cpu_seconds(server.process.pid) - cpu_before
-            figures["server_cpu_pct"] = 100 * cpu_used / figures["wall_s"]
-            figures["server_core"] = core
-            figures["waited_for_others_s"] = round(waited, 1)
+            attempts = 0
+            while True:
+                figures = measure_once(server, binary, args)
+                attempts += 1
+                disturbed = figures["others_on_core_pct"] > args.disturbed
+                print(
+                    f"round {round_ + 1}/{args.rounds} {server.target.name:<40} "
+                    f"{figures['rps']:>8,.0f} req/s  p99 {figures['latency_ms']['99']:7.2f} ms"
+                    f"  errors {figures['errors_total']}  server CPU "
+                    f"{figures['server_cpu_pct']:3.0f}%  wrk CPU {figures['wrk_cpu_pct']:3.0f}%"
+                    f"  others on core {SERVER_CORE} {figures['others_on_core_pct']:3.0f}%"
+                    + ("  (disturbed)" if disturbed else ""),
+                    file=sys.stderr,
+                )
+                if server.process.poll() is not None:
+                    raise SystemExit(f"{server.target.name} died; see {server.log}")
+                if not disturbed or attempts > args.retries:
+                    break
+            figures["attempts"] = attempts
+            figures["disturbed"] = disturbed
             runs.append(
                 {"round": round_, "target": server.target.name, "role": server.target.role,
                  "path": server.target.path, **figures}
             )  # fmt: skip
-            print(
-                f"round {round_ + 1}/{args.rounds} {server.target.name:<40} {figures['rps']:>8,.0f}"
-                f" req/s  p99 {figures['latency_ms']['99']:7.2f} ms  errors "
-                f"{figures['errors_total']}  server CPU {figures['server_cpu_pct']:3.0f}%"
-                f"  wrk CPU {figures['wrk_cpu_pct']:3.0f}%  core {SERVER_CORE} idle "
-                f"{core['idle_pct']:3.0f}%",
-                file=sys.stderr,
-            )
-            if server.process.poll() is not None:
-                raise SystemExit(f"{server.target.name} died; see {server.log}")
     return runs
 
 
@@ -130,7 +159,7 @@ def main() -> int:
         raise SystemExit("the benchmark needs cores 0 and 1 (servers and wrk)")
     os.sched_setaffinity(0, {WRK_CORE})  # keep this script off the servers' core
     wanted = {name.strip() for name in args.only.split(",")} if args.only else None
-    chosen = [t for t in targets.ALL if wanted is None or t.name in wanted]
+    chosen = [t for t in targets.ALL if wanted is None or any(t.name.startswith(w) for w in wanted)]
     binary = wrk.ensure_installed()
     pins = httpbin_venv.ensure() if targets.HTTPBIN in chosen else None
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -169,6 +198,8 @@ def main() -> int:
             "connections": args.connections,
             "wrk": "wrk -t1 -c{connections} -d{duration}s --latency -s wrk_report.lua URL",
             "server_core": SERVER_CORE,
+            "disturbed_above_pct": args.disturbed,
+            "retries": args.retries,
             "wrk_core": WRK_CORE,
             "our_log_level": "info (default), stderr to a file",
             "log_lines": log_lines,

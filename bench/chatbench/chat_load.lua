@@ -4,6 +4,7 @@
 --
 -- TOKENS_FILE has one "<user id> <token>" line per user. MODE is one of
 --   users, inbox, send            the chat API, with "Authorization: Bearer <token>"
+--   inbox-query                   the inbox's first page asked with a cursor (not cached)
 --   json-users, json-inbox, json-send   the same requests in json-server's terms
 --   ceiling                       GET / (the bare ASGI app)
 -- Each send carries a new Idempotency-Key, as the Python client does.
@@ -36,6 +37,8 @@ function init(args)
       prepared[n] = wrk.format("GET", "/api/users", auth)
     elseif mode == "inbox" then
       prepared[n] = wrk.format("GET", "/api/messages", auth)
+    elseif mode == "inbox-query" then  -- the same page, asked with a cursor: never cached
+      prepared[n] = wrk.format("GET", "/api/messages?cursor=9007199254740991", auth)
     elseif mode == "json-users" then
       prepared[n] = wrk.format("GET", "/api/users?_limit=50", auth)
     elseif mode == "json-inbox" then

@@ -30,6 +30,7 @@ BARE_ASGI = ROOT / "bench" / "baselines" / "bare_asgi.py"
 
 USERS = "GET /api/users"
 INBOX = "GET /api/messages"
+INBOX_QUERY = "GET /api/messages?cursor=max"  # the same page, never from the page cache
 SEND = "POST /api/messages"
 CEILING_LOAD = "GET / (fixed body)"
 SCENARIOS = (USERS, INBOX, SEND)
@@ -69,7 +70,7 @@ def chat(rate_limit: str = CHAT_RATE_LIMIT) -> Target:
         "ours",
         (sys.executable, "-m", "netsandbox", "serve", "chat", "--port", "{port}",
          "--data-dir", "{folder}/data", "--rate-limit", rate_limit),
-        {USERS: "users", INBOX: "inbox", SEND: "send"},
+        {USERS: "users", INBOX: "inbox", INBOX_QUERY: "inbox-query", SEND: "send"},
         _copy_database,
     )  # fmt: skip
 
@@ -123,7 +124,8 @@ def stored_messages(target: Target, folder: Path) -> int:
 
 def check(target: Target, port: int, token: str) -> None:
     """One request of each load the target takes: a 2xx with a JSON body, or RuntimeError."""
-    paths = {"users": "/api/users", "inbox": "/api/messages", "json-users": "/api/users",
+    paths = {"users": "/api/users", "inbox": "/api/messages",
+             "inbox-query": "/api/messages?cursor=9007199254740991", "json-users": "/api/users",
              "json-inbox": "/api/messages?to=1", "ceiling": "/"}  # fmt: skip
     for mode in target.modes.values():
         if mode not in paths:

@@ -33,6 +33,7 @@ class Row:
     core_others_pct: float  # the servers' core, busy with anything but this server
     core_idle_pct: float
     rounds: int
+    disturbed: int  # runs kept although other work took the core (after every retry)
 
 
 def us_per_request(run: dict) -> float:
@@ -77,31 +78,34 @@ def summarize(runs: list[dict]) -> list[Row]:
                 server_cpu_pct=statistics.median(run["server_cpu_pct"] for run in group),
                 server_us_per_request=statistics.median(us_per_request(run) for run in group),
                 wrk_cpu_pct=statistics.median(run["wrk_cpu_pct"] for run in group),
-                core_others_pct=statistics.median(
-                    max(0.0, run["server_core"]["busy_pct"] - run["server_cpu_pct"])
-                    for run in group
-                ),
+                core_others_pct=statistics.median(run["others_on_core_pct"] for run in group),
                 core_idle_pct=statistics.median(run["server_core"]["idle_pct"] for run in group),
                 rounds=len(group),
+                disturbed=sum(run["disturbed"] for run in group),
             )
         )
     return rows
+
+
+def _ratio(value: float) -> str:
+    return "-" if value != value else f"{value:.2f}"  # NaN: no reference in this run
 
 
 def load_table(rows: list[Row]) -> str:
     lines = [
         "| server | path | req/s | x naive | x ceiling | p50 ms | p99 ms (worst round) "
         "| errors | server CPU | server CPU µs/req | x naive by CPU/req | wrk CPU "
-        "| core 0 others / idle |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| core 0 others / idle | disturbed runs |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in rows:
         lines.append(
-            f"| {row.target} | `{row.path}` | {row.rps:,.0f} | {row.over_naive:.2f} "
-            f"| {row.over_ceiling:.2f} | {row.p50_ms:.2f} | {row.p99_ms:.2f} "
+            f"| {row.target} | `{row.path}` | {row.rps:,.0f} | {_ratio(row.over_naive)} "
+            f"| {_ratio(row.over_ceiling)} | {row.p50_ms:.2f} | {row.p99_ms:.2f} "
             f"({row.p99_worst_ms:.2f}) | {row.errors} | {row.server_cpu_pct:.0f}% "
-            f"| {row.server_us_per_request:.0f} | {row.cheaper_than_naive:.2f} "
-            f"| {row.wrk_cpu_pct:.0f}% | {row.core_others_pct:.0f}% / {row.core_idle_pct:.0f}% |"
+            f"| {row.server_us_per_request:.0f} | {_ratio(row.cheaper_than_naive)} "
+            f"| {row.wrk_cpu_pct:.0f}% | {row.core_others_pct:.0f}% / {row.core_idle_pct:.0f}% "
+            f"| {row.disturbed}/{row.rounds} |"
         )
     return "\n".join(lines)
 
@@ -129,7 +133,7 @@ def verdicts(runs: list[dict], rows: list[Row], launches: dict[str, dict] | None
         lines.append("- random >= 4x naive http.server: not measured")
     else:
         lines.append(
-            f"- random >= {RANDOM_OVER_NAIVE:g}x naive http.server: {random.over_naive:.2f}x, "
+            f"- random >= {RANDOM_OVER_NAIVE:g}x naive http.server: {random.over_naive:.3f}x, "
             f"{_verdict(random.over_naive >= RANDOM_OVER_NAIVE)}"
         )
         lines.append(

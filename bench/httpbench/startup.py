@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tcpbench.launch import Launcher, time_one
 
+from httpbench import others
 from httpbench.targets import BASELINES, ROOT
 
 RANDOM = Launcher(
@@ -36,6 +37,7 @@ def measure(launches: int, core: int, data_dir: Path) -> dict[str, dict]:
     """Interleaved launches of each launcher; the first of each (cold file cache) not counted."""
     times: dict[str, list[float]] = {launcher.name: [] for launcher in ALL}
     for round_ in range(launches + 1):
+        others.wait_until_alone()  # another benchmark's load would slow the launches down
         for launcher in ALL:
             elapsed = time_one(launcher, core, data_dir)
             if round_:

@@ -15,11 +15,13 @@ transaction, runs each job in a savepoint of its own and commits.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+log = logging.getLogger("netsandbox.chat")
 
 # A batch this large commits even if more writes wait: it bounds how long a transaction
 # holds the write lock and how long the first write of the batch waits.
@@ -104,7 +106,10 @@ class CommitBatcher:
             return
         for pending, outcome in zip(batch, outcomes, strict=True):
             if outcome.error is None and pending.on_commit is not None:
-                pending.on_commit(outcome.result)
+                try:
+                    pending.on_commit(outcome.result)
+                except Exception:  # the write is committed: its caller still gets its answer
+                    log.exception("a commit hook failed")
         for pending, outcome in zip(batch, outcomes, strict=True):
             if pending.future.done():  # the caller gave up waiting (cancelled)
                 continue

@@ -366,11 +366,11 @@ class ChatStore:
         check, the message and the key are one job: writes are serialized, so a retry
         racing the first send finds its key, whichever batch each lands in.
         """
-        digest = fingerprint(recipient, body)
+        digest = fingerprint(recipient, body) if key is not None else ""
         now = utc_now()
 
         async def job(tx: Transaction) -> tuple[JSON, bool]:
-            if key is not None and (earlier := await self._replay(tx, sender, key, digest)):
+            if key is not None and (earlier := await self._replay(tx, sender, key, digest, now)):
                 return earlier, True
             try:  # the foreign key checks the recipient: one statement fewer per send
                 [(message_id,)] = await tx.execute(
@@ -397,16 +397,19 @@ class ChatStore:
         except Conflict:
             # The same key was stored meanwhile by another process: answer what it stored.
             if key is not None:
-                earlier = await self.db.write(lambda tx: self._replay(tx, sender, key, digest))
+                earlier = await self.db.write(
+                    lambda tx: self._replay(tx, sender, key, digest, utc_now())
+                )
                 if earlier is not None:
                     return earlier, True
             raise
 
-    async def _replay(self, tx: Transaction, sender: int, key: str, digest: str) -> JSON | None:
+    async def _replay(
+        self, tx: Transaction, sender: int, key: str, digest: str, now: datetime
+    ) -> JSON | None:
         """The message an earlier use of ``key`` stored, if in the last 24 hours. An older
         use is forgotten here (its row would block the new one)."""
-        since = utc_now() - IDEMPOTENCY_WINDOW
-        rows = await tx.execute(_REPLAY, user=sender, key=key, since=since)
+        rows = await tx.execute(_REPLAY, user=sender, key=key, since=now - IDEMPOTENCY_WINDOW)
         if not rows:
             return None
         fresh, used_for, *message = rows[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import socket
@@ -126,6 +127,10 @@ class _Server(uvicorn.Server):
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
+        # What start-up built (modules, the app, its routes and models) lives as long as
+        # the process: frozen, the garbage collector stops walking it in every full
+        # collection (a pause of tens of milliseconds under load, seen in the p99).
+        gc.freeze()
         if self.started and sockets:
             port = sockets[0].getsockname()[1]
             log.info("%s listening on %s:%d", self.settings.service, self.settings.host, port)
