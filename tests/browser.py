@@ -1,6 +1,6 @@
 """Chromium for browser tests, with the network cut off as in a classroom without internet.
 
-Import the fixtures in a test module (``from tests.browser import browser, offline_page``):
+Loaded as a pytest plugin by ``tests/conftest.py``, so every test can ask for:
 
 * ``browser``: Debian's Chromium (``apt-get install chromium``) driven by Playwright, one per
   module. Nothing is downloaded: Playwright's own browsers are not used.

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.browser"]  # browser fixtures: browser, offline_page
+
 READY = re.compile(r"(\w+) listening on (\S+):(\d+)")
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import OfflinePage, browser, offline_page  # noqa: F401 - fixtures
+from tests.browser import OfflinePage
 from tests.chat.live import base_url, register_and_log_in, running_chat
 from tests.conftest import ServiceProcess
 
@@ -24,7 +24,7 @@ def chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
 
 def test_authorize_with_the_token_endpoint_then_get_my_profile(
     chat: ServiceProcess,
-    offline_page: OfflinePage,  # noqa: F811
+    offline_page: OfflinePage,
 ) -> None:
     page = offline_page.page
     page.goto(f"{base_url(chat)}/docs")
@@ -52,7 +52,7 @@ def test_authorize_with_the_token_endpoint_then_get_my_profile(
 
 def test_a_wrong_password_does_not_authorize(
     chat: ServiceProcess,
-    offline_page: OfflinePage,  # noqa: F811
+    offline_page: OfflinePage,
 ) -> None:
     page = offline_page.page
     page.goto(f"{base_url(chat)}/docs")
