@@ -107,16 +107,6 @@ def test_terminated_shell_parent_stops_the_server_within_a_second(tmp_path: Path
     wait_closed(port, timeout=2.0)
 
 
-def test_contacts_launcher_stops_with_its_parent(tmp_path: Path) -> None:
-    port = free_port()
-    shell = notebook_style_start(
-        "server_contact.py", "NETSANDBOX_CONTACTS_PORT", port, tmp_path, keep_shell=True
-    )
-    shell.kill()
-    shell.wait(5)
-    assert wait_closed(port, timeout=1.0) < 1.0
-
-
 def limit_open_files(limit: int):
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
