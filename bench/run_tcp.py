@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tcpbench import launch, loadgen, report, targets
+from tcpbench import launch, loadgen, others, report, targets
 
 SERVER_CORE = 0
 LOADGEN_CORE = 1
@@ -98,12 +98,6 @@ def start_servers(chosen: list[targets.Target], data_dir: Path, logs: Path) -> l
     return servers
 
 
-def disturbance(result: dict) -> float:
-    """Percent of the window the server or the generator waited for a CPU held by others."""
-    waits = (result.get("server_wait_pct"), result.get("loadgen_wait_pct"))
-    return max((w for w in waits if w is not None), default=0.0)
-
-
 def measure_load(servers: list, args: argparse.Namespace) -> list[dict]:
     """Interleaved rounds; a run disturbed by other work on the machine is run again."""
     runs = []
@@ -121,15 +115,18 @@ def measure_load(servers: list, args: argparse.Namespace) -> list[dict]:
                 )
                 attempts = []
                 while True:
+                    waited = others.wait_for_quiet()
                     result = loadgen.run(load, server.port, server.process.pid, LOADGEN_CORE)
+                    result["waited_for_others_s"] = round(waited, 1)
+                    result["server_wait_counts"] = not server.target.threaded
                     attempts.append(result)
                     if server.process.poll() is not None:
                         raise SystemExit(f"{server.target.name} died; see {server.log}")
-                    calm = disturbance(result) <= args.max_wait
+                    calm = report.disturbance(result) <= args.max_wait
                     if calm or len(attempts) > args.retries or retries_left == 0:
                         break
                     retries_left -= 1
-                best = min(attempts, key=disturbance)
+                best = min(attempts, key=report.disturbance)
                 runs.append(
                     {
                         "round": round_,
@@ -145,7 +142,7 @@ def measure_load(servers: list, args: argparse.Namespace) -> list[dict]:
                     f"round {round_ + 1}/{args.rounds} {server.target.name:<15} c={clients:<3}"
                     f" idle={idle:<4} {best['rps']:>9,.0f} req/s  p99 "
                     f"{best['latency_ms']['p99']:8.2f} ms  errors {best['errors']:<5}"
-                    f" waited {disturbance(best):4.1f}%  attempts {len(attempts)}",
+                    f" waited {report.disturbance(best):4.1f}%  attempts {len(attempts)}",
                     file=sys.stderr,
                 )
     return runs

@@ -30,6 +30,8 @@ class Row:
     server_cpu_pct: float
     server_us_per_request: float
     wrk_cpu_pct: float
+    others_pct: float
+    disturbed: int
     rounds: int
 
 
@@ -62,6 +64,8 @@ def summarize(runs: list[dict]) -> list[Row]:
                     run["server_cpu_pct"] * 1e4 / run["rps"] for run in group
                 ),
                 wrk_cpu_pct=statistics.median(run["wrk_cpu_pct"] for run in group),
+                others_pct=statistics.median(run["others_on_core_pct"] for run in group),
+                disturbed=sum(run["disturbed"] for run in group),
                 rounds=len(group),
             )
         )
@@ -75,15 +79,16 @@ def _x(value: float) -> str:
 def load_table(rows: list[Row]) -> str:
     lines = [
         "| load | server | req/s | x json-server | x ceiling | p50 ms | p99 ms (worst round) "
-        "| errors | server CPU | server CPU µs/req | wrk CPU |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| errors | server CPU | server CPU µs/req | wrk CPU | core 0 others | disturbed runs |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in rows:
         lines.append(
             f"| `{row.load}` | {row.target} | {row.rps:,.0f} | {_x(row.over_json_server)} "
             f"| {_x(row.over_ceiling)} | {row.p50_ms:.2f} | {row.p99_ms:.2f} "
             f"({row.p99_worst_ms:.2f}) | {row.errors} | {row.server_cpu_pct:.0f}% "
-            f"| {row.server_us_per_request:.0f} | {row.wrk_cpu_pct:.0f}% |"
+            f"| {row.server_us_per_request:.0f} | {row.wrk_cpu_pct:.0f}% "
+            f"| {row.others_pct:.0f}% | {row.disturbed}/{row.rounds} |"
         )
     return "\n".join(lines)
 

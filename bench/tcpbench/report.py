@@ -74,15 +74,18 @@ def summarize(runs: list[dict]) -> list[Row]:
                 server_us_per_request=statistics.median(server_us) if server_us else None,
                 loadgen_cpu_pct=_median(r["loadgen_cpu_pct"] for r in results),
                 loadgen_user_pct=_median(r["loadgen_user_pct"] for r in results),
-                worst_wait_pct=max(_waited(r) for r in results),
+                worst_wait_pct=max(disturbance(r) for r in results),
                 rounds=len(group),
             )
         )
     return rows
 
 
-def _waited(result: dict) -> float:
-    waits = (result.get("server_wait_pct"), result.get("loadgen_wait_pct"))
+def disturbance(result: dict) -> float:
+    """Percent of the window the server or the generator waited for a CPU held by others."""
+    waits = [result.get("loadgen_wait_pct")]
+    if result.get("server_wait_counts", True):
+        waits.append(result.get("server_wait_pct"))
     return max((w for w in waits if w is not None), default=0.0)
 
 

@@ -12,8 +12,8 @@ query itself on the hot paths. Two ways to run them:
 The one place that knows which database is behind the URL is this module: everything
 SQLite-specific is in the section marked below, and other databases go through
 SQLAlchemy's async engine (``exec_driver_sql``, savepoints with ``begin_nested``).
-The engine also runs the migrations and the few queries that are neither hot nor short
-(``reading()``).
+The engine also runs the migrations, the reads that may take long (``scan``) and
+maintenance (``reading()``, ``writing()``).
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ Row = Sequence[Any]
 # How long a SQLite writer waits for another process's write lock (the CLI adding users
 # while the server runs) before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# RETURNING (3.35) gives the ids of new rows the same way PostgreSQL does.
+SQLITE_MIN_VERSION = (3, 35, 0)
 # The reader's page cache (SQLite's default is 2 MiB).
 READER_CACHE_KIB = 64 * 1024
 # How often, at most, the WAL is copied into the database file while writes go on.
@@ -317,6 +319,11 @@ class _SqliteDriver:
     """
 
     def __init__(self, path: str, dialect: Dialect) -> None:
+        if sqlite3.sqlite_version_info < SQLITE_MIN_VERSION:
+            raise RuntimeError(
+                f"the chat service needs SQLite {'.'.join(map(str, SQLITE_MIN_VERSION))} or "
+                f"newer (for RETURNING); this Python has {sqlite3.sqlite_version}"
+            )
         self._path = path
         self._dialect = dialect
         self._reader: sqlite3.Connection | None = None
@@ -330,7 +337,12 @@ class _SqliteDriver:
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: no implicit transactions; we say BEGIN and COMMIT.
-        connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        connection = sqlite3.connect(
+            self._path,
+            isolation_level=None,
+            check_same_thread=False,
+            uri=self._path.startswith("file:"),
+        )
         for pragma in SQLITE_PRAGMAS:
             connection.execute(pragma)
         return connection
