@@ -257,3 +257,11 @@ async def test_only_the_recipient_marks_read_and_the_first_time_stays(
     assert read_at is not None
     again = await client.post(url, headers=bob.headers)
     assert again.json()["read_at"] == read_at
+
+
+async def test_a_lone_surrogate_in_the_body_is_a_422_not_a_500(client, ada, bob) -> None:
+    raw = b'{"to": %d, "body": "\\ud800"}' % bob.id
+    headers = {**ada.headers, "Content-Type": "application/json"}
+    response = await client.post("/api/messages", content=raw, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["error"]["parameter"] == "body"

@@ -45,4 +45,7 @@ def error_code(status: int) -> str:
 def error_json(status: int, message: str, *, code: str | None = None, **details: Any) -> bytes:
     """``error_body`` for ``status`` as UTF-8 JSON, ready to write on the wire."""
     body = error_body(code or error_code(status), message, **details)
-    return json.dumps(body, ensure_ascii=False, default=str).encode()
+    try:
+        return json.dumps(body, ensure_ascii=False, default=str).encode()
+    except UnicodeEncodeError:  # a lone surrogate quoted from the request: escape it
+        return json.dumps(body, ensure_ascii=True, default=str).encode()
