@@ -52,7 +52,7 @@ def parse_request(raw: bytes) -> Request:
     """Decode and check one complete request; raises ``ServiceError`` saying what to fix."""
     text = raw.decode("utf-8")  # the framer has checked it
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         hint = ""
         if "'" in text and "double quotes" in exc.msg:
@@ -76,6 +76,9 @@ def _reject_constant(name: str) -> Any:
         f"{name} is not valid JSON (json.dumps writes it only when allow_nan is on): "
         "every argument is a string",
     )
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 
 def check_request(value: Any) -> Request:

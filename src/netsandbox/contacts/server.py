@@ -55,6 +55,7 @@ class ContactsService:
     def __init__(self, store: ContactStore, deadline: float) -> None:
         self.store = store
         self.deadline = deadline
+        self._list_reply: tuple[int, Reply] | None = None
 
     def reader(self) -> ContactsReader:
         return ContactsReader(self)
@@ -75,8 +76,7 @@ class ContactsService:
                 case "help":
                     return success("help", _help_message(), _help_data())
                 case "list":
-                    contacts = self.store.all()
-                    return success("list", _count(len(contacts)), contacts)
+                    return self._list()
                 case "get":
                     return success("get", *self._get(args["name"]))
                 case "search":
@@ -89,6 +89,15 @@ class ContactsService:
         except ServiceError as error:
             return failure(request.cmd, error)
         raise AssertionError(f"command {request.cmd!r} is in COMMANDS but not handled")
+
+    def _list(self) -> Reply:
+        """The whole book, encoded once per change: ``list`` is what clients ask most."""
+        cached = self._list_reply
+        if cached is None or cached[0] != self.store.revision:
+            contacts = self.store.all()
+            cached = (self.store.revision, success("list", _count(len(contacts)), contacts))
+            self._list_reply = cached
+        return cached[1]
 
     def _get(self, name: str) -> tuple[str, dict[str, str]]:
         mail = self.store.get(name)

@@ -36,6 +36,7 @@ class ContactStore:
     def __init__(self, connection: sqlite3.Connection, contacts: dict[str, str]) -> None:
         self._db = connection
         self._contacts = _sorted(contacts)
+        self.revision = 0  # grows with every change, so readers can cache what they built
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="contacts-writer")
 
     @classmethod
@@ -85,6 +86,7 @@ class ContactStore:
         """Add ``name`` or change its mail; return the previous mail (None if it is new)."""
         previous = await self._write(self._put, name, mail)
         self._contacts = _sorted({**self._contacts, name: mail})
+        self.revision += 1
         return previous
 
     async def remove(self, name: str) -> str | None:
@@ -92,6 +94,7 @@ class ContactStore:
         removed = await self._write(self._remove, name)
         if removed is not None:
             self._contacts = {k: v for k, v in self._contacts.items() if k != name}
+            self.revision += 1
         return removed
 
     async def close(self) -> None:
