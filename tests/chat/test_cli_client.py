@@ -1,4 +1,5 @@
-"""``netsandbox chat login|users|status|send|inbox|conversation|logout``, run as a student would:
+"""``netsandbox chat login|users|status|send|inbox|conversation|watch|logout``, run as a student
+would:
 the real command in its own process, against a real server, with its own home folder."""
 
 from __future__ import annotations
@@ -34,6 +35,21 @@ class Shell:
     def run(
         self, *args: str, stdin: str = "", env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "netsandbox", "chat", *args], input=stdin,
+            env=self.environment(env), capture_output=True, text=True, timeout=60,
+            start_new_session=True,  # no terminal: a password prompt reads standard input
+        )  # fmt: skip
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        """A command left running (``watch``), its output read at the end."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "netsandbox", "chat", *args], env=self.environment(None),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, start_new_session=True,
+        )  # fmt: skip
+
+    def environment(self, env: dict[str, str] | None) -> dict[str, str]:
         environment = {
             key: value for key, value in os.environ.items()
             if not key.startswith("NETSANDBOX_") and key not in ("HOME", "XDG_CONFIG_HOME")
@@ -42,11 +58,7 @@ class Shell:
             "HOME": str(self.home), "XDG_CONFIG_HOME": str(self.home / "config"),
             "NETSANDBOX_CHAT_URL": self.url, "COLUMNS": "200", **(env or {}),
         }  # fmt: skip
-        return subprocess.run(
-            [sys.executable, "-m", "netsandbox", "chat", *args], input=stdin, env=environment,
-            capture_output=True, text=True, timeout=60,
-            start_new_session=True,  # no terminal: a password prompt reads standard input
-        )  # fmt: skip
+        return environment
 
     def ok(self, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> str:
         result = self.run(*args, stdin=stdin, env=env)
@@ -108,6 +120,24 @@ def test_two_students_chat_from_the_command_line(chat: ServiceProcess, tmp_path:
     revoked = requests.get(f"{ada.url}/api/users/me",
                            headers={"Authorization": f"Bearer {token}"}, timeout=10)  # fmt: skip
     assert revoked.status_code == 401
+
+
+def test_watch_prints_the_live_events(chat: ServiceProcess, tmp_path: Path) -> None:
+    ada, bob = shell(chat, tmp_path / "ada"), shell(chat, tmp_path / "bob")
+    ada.ok("login", "ada", "--password-stdin", stdin=PASSWORDS["ada"] + "\n")
+    bob.ok("login", "bob", "--password-stdin", stdin=PASSWORDS["bob"] + "\n")
+    watching = bob.start("watch", "--count", "1")
+    # The watcher's stream opens at some moment: change the status until it has seen one.
+    for attempt in range(300):
+        ada.ok("status", f"Step {attempt}")
+        try:
+            watching.wait(timeout=0.2)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    output, errors = watching.communicate(timeout=10)
+    assert watching.returncode == 0, errors
+    assert "ada is now 'Ada Student', status 'Step" in output
 
 
 def test_login_asks_for_the_password(chat: ServiceProcess, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from netsandbox import __version__
 from netsandbox.chat import DESCRIPTION
-from netsandbox.chat.api import auth, conversations, health, messages, users
+from netsandbox.chat.api import auth, conversations, events, health, messages, users
 from netsandbox.chat.api.fast import FastLane
 from netsandbox.chat.context import ChatContext
 from netsandbox.chat.errors import invalid
@@ -28,7 +28,7 @@ from netsandbox.core.http.errors import HttpError
 
 log = logging.getLogger("netsandbox.chat")
 
-ROUTERS = (auth, users, messages, conversations, health)
+ROUTERS = (auth, users, messages, conversations, events, health)
 ACTIVITY_FLUSH_SECONDS = 10.0
 NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 JSON_HINT = "with requests, send it as json={...} (not data=...)"
@@ -40,6 +40,7 @@ OPENAPI_DESCRIPTION = f"""The {DESCRIPTION}.
 2. Send it on every request: `Authorization: Bearer <access_token>`.
 3. Find your id (`GET /api/users/me`), set your status (`PATCH /api/users/{{id}}`), send
    messages (`POST /api/messages`) and read yours (`GET /api/messages`).
+4. Or hear of them at once: `GET /api/events` is a live stream of server-sent events.
 
 Every error is JSON: `{{"error": {{"code": "...", "message": "what to fix"}}}}`.
 """
@@ -57,13 +58,14 @@ def create_app(settings: ChatSettings) -> FastAPI:
             await chat.db.close()
             raise
         app.state.chat = chat
-        flusher = asyncio.create_task(_flush_activity(chat))
+        tasks = [asyncio.create_task(_flush_activity(chat)), asyncio.create_task(_sweep(chat))]
         try:
             yield
         finally:
-            flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await flusher
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await chat.close()
 
     app = FastAPI(
@@ -86,6 +88,9 @@ def create_app(settings: ChatSettings) -> FastAPI:
     install_examples(app)
     _explain_bad_bodies(app)
     install_index(app)
+    # Called by the HTTP runner when a stop begins, before it waits for open connections:
+    # event streams never end by themselves, so they are closed here.
+    app.state.before_shutdown = lambda: _close_streams(app)
     max_body_bytes = settings.max_body_bytes or API_MAX_BODY_BYTES
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     # The hot requests, when ordinary, are answered here (see api/fast.py).
@@ -132,6 +137,20 @@ async def _flush_activity(chat: ChatContext) -> None:
             await chat.flush_activity()
         except Exception:
             log.exception("could not record users' last-seen times")
+
+
+async def _sweep(chat: ChatContext) -> None:
+    """Turn offline the users whose grace period is over (see ``events/presence.py``)."""
+    interval = min(1.0, chat.settings.presence_grace / 4)
+    while True:
+        await asyncio.sleep(interval)
+        chat.presence.sweep()
+
+
+def _close_streams(app: FastAPI) -> None:
+    chat: ChatContext | None = getattr(app.state, "chat", None)
+    if chat is not None:
+        chat.broker.close_all()
 
 
 class BodySizeLimit:

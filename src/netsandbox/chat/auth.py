@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 from netsandbox.chat.errors import GET_A_TOKEN, unauthorized
@@ -63,12 +64,15 @@ class Activity:
     read; ``flush`` runs every few seconds and writes what changed.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_seen: Callable[[int], None] | None = None) -> None:
         self._recorded: dict[int, float] = {}  # user -> monotonic time of the last record
         self._pending: dict[int, datetime] = {}
+        self._on_seen = on_seen  # presence: a request makes its user online
 
     def seen(self, user_id: int) -> None:
         # Runs on every request: the monotonic clock decides, the wall clock only records.
+        if self._on_seen is not None:
+            self._on_seen(user_id)
         now = time.monotonic()
         last = self._recorded.get(user_id)
         if last is None or now - last >= LAST_SEEN_SECONDS:

@@ -1,4 +1,5 @@
-"""``netsandbox chat login|logout|users|status|send|inbox|conversation``: the chat from a shell.
+"""``netsandbox chat login|logout|users|status|send|inbox|conversation|watch``: the chat from a
+shell.
 
 Each command is a few calls of the reference ``ChatClient``; how a command reaches the
 server (URL, token, errors) is in ``cli_connection``. The HTTP client is imported inside the
@@ -31,7 +32,7 @@ from netsandbox.chat.cli_connection import (
 from netsandbox.chat.token_file import SavedToken, TokenFileError
 
 if TYPE_CHECKING:
-    from netsandbox.clients.chat import ChatClient, Message, User
+    from netsandbox.clients.chat import ChatClient, Event, Message, User
 
 LimitOption = Annotated[
     int, typer.Option("--limit", "-n", min=1, help="Show at most this many messages.")
@@ -200,6 +201,45 @@ def conversation(user: UserArgument, limit: LimitOption = 20, url: UrlOption = N
     out.print(table)
 
 
+def watch(
+    count: Annotated[
+        int | None, typer.Option("--count", min=1, help="Stop after this many events.")
+    ] = None,
+    url: UrlOption = None,
+) -> None:
+    """Print the live events (messages to you, statuses, who is online) until Ctrl+C."""
+    with connect(Connection.load(url)) as client:
+        names = _Names(client)
+        try:
+            for seen, event in enumerate(client.events(), start=1):
+                say(f"{datetime.now().strftime('%H:%M:%S')} {_describe(event, names)}")
+                if count is not None and seen >= count:
+                    break
+        except KeyboardInterrupt:
+            pass
+
+
+def _describe(event: Event, name: _Names) -> str:
+    data = event.data
+    match event.type:
+        case "message.created":
+            return f"message {data['id']} from {name(data['from'])} to {name(data['to'])}: " \
+                f"{data['body']}"  # fmt: skip
+        case "message.read":
+            return f"message {data['id']} to {name(data['to'])} was read"
+        case "user.status":
+            return f"{data['username']} is now {data['display_name']!r}, status {data['status']!r}"
+        case "user.created":
+            return f"new user {data['username']} (id {data['id']})"
+        case "user.presence":
+            return f"{name(data['id'])} is {data['presence']}"
+        case "reset":
+            return "(some events were missed: run inbox to catch up)"
+        case "closed":
+            return f"(the server closed the stream: {data.get('reason')})"
+    return f"{event.type} {data}"
+
+
 def _find_user(client: ChatClient, who: str) -> User:
     """The user ``who`` names: a number is an id; anything else a username."""
     from netsandbox.clients.chat import ChatError
@@ -251,6 +291,6 @@ def _when(moment: datetime) -> str:
 
 def register(app: typer.Typer, users_app: typer.Typer) -> None:
     """Add the commands to ``netsandbox chat`` (and the listing to ``netsandbox chat users``)."""
-    for command in (login, logout, status, send, inbox, conversation):
+    for command in (login, logout, status, send, inbox, conversation, watch):
         app.command()(command)
     users_app.callback(invoke_without_command=True)(users)

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 from netsandbox.chat.auth import Activity, Authenticator
 from netsandbox.chat.db import Database
+from netsandbox.chat.events.broker import Broker, broker_from_url
+from netsandbox.chat.events.presence import Presence
+from netsandbox.chat.events.publisher import Publisher
 from netsandbox.chat.limits import Limits
 from netsandbox.chat.pages import Pages
 from netsandbox.chat.security import Passwords
@@ -24,13 +27,23 @@ class ChatContext:
     store: ChatStore
     passwords: Passwords
     limits: Limits
-    activity: Activity = field(default_factory=Activity)
+    activity: Activity = field(init=False)
     auth: Authenticator = field(init=False)
     pages: Pages = field(init=False)
+    broker: Broker = field(init=False)
+    presence: Presence = field(init=False)
+    events: Publisher = field(init=False)
 
     def __post_init__(self) -> None:
+        self.broker = broker_from_url(self.settings.events_url)
+        self.presence = Presence(self.settings.presence_grace, self._presence_changed)
+        self.events = Publisher(self.broker, self.presence)
+        self.activity = Activity(on_seen=self.presence.seen)
         self.auth = Authenticator(self.store, self.passwords, self.activity)
-        self.pages = Pages(self.store)
+        self.pages = Pages(self.store, self.presence)
+
+    def _presence_changed(self, user: int, state: str) -> None:
+        self.events.presence_changed(user, state)
 
     @classmethod
     def from_settings(cls, settings: ChatSettings) -> ChatContext:
@@ -47,6 +60,7 @@ class ChatContext:
         await self.store.record_last_seen(self.activity.take_pending())
 
     async def close(self) -> None:
+        self.broker.close_all()
         await self.flush_activity()
         await self.db.close()
 

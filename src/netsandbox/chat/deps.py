@@ -48,3 +48,16 @@ async def get_current_user_id(chat: Chat, token: Token) -> int:
 
 
 CurrentUserId = Annotated[int, Depends(get_current_user_id)]
+
+
+async def get_stream_user_id(request: Request, chat: Chat) -> int:
+    """The user of an event stream, from the first credential the request carries.
+
+    Today that is the bearer token (a ``fetch``-based reader and the Python client send it).
+    A browser's ``EventSource`` cannot send headers: a session cookie becomes one more
+    source here, and the stream route does not change.
+    """
+    return await chat.auth.user_id(await bearer_token(request))
+
+
+StreamUserId = Annotated[int, Depends(get_stream_user_id)]

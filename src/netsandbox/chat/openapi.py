@@ -35,11 +35,11 @@ PARAMETER_EXAMPLES: dict[tuple[str, str], Any] = {
 ADA = {
     "id": 1, "username": "ada", "display_name": "Ada Lovelace", "status": "Working on the exercise",
     "role": "student", "created_at": "2026-09-07T08:12:03.512Z",
-    "last_seen_at": "2026-09-07T09:41:00.000Z",
+    "last_seen_at": "2026-09-07T09:41:00.000Z", "presence": "online",
 }  # fmt: skip
 BOB = {
     "id": 2, "username": "bob", "display_name": "Bob Kahn", "status": "", "role": "student",
-    "created_at": "2026-09-07T08:13:44.020Z", "last_seen_at": None,
+    "created_at": "2026-09-07T08:13:44.020Z", "last_seen_at": None, "presence": "offline",
 }  # fmt: skip
 MESSAGE = {
     "id": 42, "from": 1, "to": 2, "body": "Hello! Did step 3 work for you?",

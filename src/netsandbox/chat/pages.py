@@ -11,7 +11,8 @@ first page of each (no cursor, no search) is kept, as the bytes sent:
   step, will need these changes to travel between them.)
 * the user list, while the database reports no commit at all since it was built
   (``Database.change_count``: users are also added by the command line, from another
-  process). Where the database cannot tell cheaply, the list is not kept.
+  process) and no user has come online or gone offline (``Presence.version``: each user
+  shows its ``presence``). Where the database cannot tell cheaply, the list is not kept.
 
 Other pages are built on each request, the same way.
 """
@@ -22,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from netsandbox.chat.events.presence import Presence
 from netsandbox.chat.store import ChatStore
 
 # Inbox variants kept per user (unread or not, from one sender or not, page size): a few.
@@ -36,10 +38,11 @@ def page_json(items: list[dict[str, Any]], next_cursor: int | None) -> bytes:
 class Pages:
     """Builds (or reuses) the JSON bytes of user-list and inbox pages."""
 
-    def __init__(self, store: ChatStore) -> None:
+    def __init__(self, store: ChatStore, presence: Presence) -> None:
         self._store = store
+        self._presence = presence
         self._inboxes: dict[int, tuple[int, dict[tuple, bytes]]] = {}
-        self._user_lists: tuple[int | None, dict[int, bytes]] = (None, {})
+        self._user_lists: tuple[tuple[int, int] | None, dict[int, bytes]] = (None, {})
 
     async def inbox(
         self, user: int, *, unread: bool, sender: int | None, limit: int, before: int | None
@@ -67,15 +70,22 @@ class Pages:
 
     async def users(self, search: str | None, limit: int, after: int | None) -> bytes:
         if search or after is not None:
-            return page_json(*await self._store.list_users(search, limit, after))
-        count = self._store.db.change_count()
-        kept_count, kept = self._user_lists
-        if count is not None and count == kept_count and limit in kept:
+            return self._users_json(*await self._store.list_users(search, limit, after))
+        changes = self._store.db.change_count()
+        version = None if changes is None else (changes, self._presence.version)
+        kept_version, kept = self._user_lists
+        if version is not None and version == kept_version and limit in kept:
             return kept[limit]
-        body = page_json(*await self._store.list_users(None, limit, None))
-        if count is not None and count == self._store.db.change_count():
-            if kept_count != count or len(kept) >= USER_LIST_VARIANTS:
+        body = self._users_json(*await self._store.list_users(None, limit, None))
+        now = (self._store.db.change_count(), self._presence.version)
+        if version is not None and version == now:  # nothing changed meanwhile
+            if kept_version != version or len(kept) >= USER_LIST_VARIANTS:
                 kept = {}
-                self._user_lists = (count, kept)
+                self._user_lists = (version, kept)
             kept[limit] = body
         return body
+
+    def _users_json(self, items: list[dict[str, Any]], next_cursor: int | None) -> bytes:
+        for user in items:
+            self._presence.annotate(user)
+        return page_json(items, next_cursor)

@@ -121,7 +121,7 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-READ_ONLY_USER_FIELDS = ("id", "username", "role", "created_at", "last_seen_at")
+READ_ONLY_USER_FIELDS = ("id", "username", "role", "created_at", "last_seen_at", "presence")
 
 
 class UserPatch(StrictModel):
@@ -140,6 +140,7 @@ class UserPatch(StrictModel):
     role: SkipJsonSchema[Any] = Field(default=None, exclude=True)
     created_at: SkipJsonSchema[Any] = Field(default=None, exclude=True)
     last_seen_at: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+    presence: SkipJsonSchema[Any] = Field(default=None, exclude=True)
 
     @field_validator(*READ_ONLY_USER_FIELDS, mode="before")
     @classmethod
@@ -195,6 +196,10 @@ class UserOut(BaseModel):
     role: Literal["student", "teacher"]
     created_at: datetime = Field(description="ISO 8601, UTC.")
     last_seen_at: datetime | None = Field(description="Last request made, to the minute.")
+    presence: Literal["online", "offline"] = Field(
+        description="online while the user has an event stream open or made a request in "
+        "the last seconds (see GET /api/events)."
+    )
 
 
 class UserPage(BaseModel):

@@ -49,7 +49,9 @@ class ChatSettings(ServiceSettings):
 
     Environment variables, on top of the shared ones: ``NETSANDBOX_DATABASE_URL``,
     ``NETSANDBOX_CHAT_REGISTRATION``, ``NETSANDBOX_CHAT_RATE_LIMIT``,
-    ``NETSANDBOX_CHAT_LOGIN_LIMIT``, ``NETSANDBOX_CHAT_REGISTRATION_LIMIT``.
+    ``NETSANDBOX_CHAT_LOGIN_LIMIT``, ``NETSANDBOX_CHAT_REGISTRATION_LIMIT``,
+    ``NETSANDBOX_CHAT_EVENTS_URL``, ``NETSANDBOX_CHAT_HEARTBEAT``,
+    ``NETSANDBOX_CHAT_PRESENCE_GRACE``.
     """
 
     database_url: str | None = None
@@ -60,6 +62,11 @@ class ChatSettings(ServiceSettings):
     login_limit: str = "5,900"
     # "<accounts>,<seconds>" per client address (a class behind one school NAT fits).
     registration_limit: str = "400,3600"
+    # The live event stream: its broker, the seconds between heartbeat comments, and how
+    # long a user stays online after their last stream closes or their last request.
+    events_url: str = "memory://"
+    heartbeat: float = 15.0
+    presence_grace: float = 10.0
 
     EXTRA_ENVIRONMENT: ClassVar = {
         "DATABASE_URL": ("database_url", str),
@@ -67,6 +74,9 @@ class ChatSettings(ServiceSettings):
         "CHAT_RATE_LIMIT": ("rate_limit", str),
         "CHAT_LOGIN_LIMIT": ("login_limit", str),
         "CHAT_REGISTRATION_LIMIT": ("registration_limit", str),
+        "CHAT_EVENTS_URL": ("events_url", str),
+        "CHAT_HEARTBEAT": ("heartbeat", float),
+        "CHAT_PRESENCE_GRACE": ("presence_grace", float),
     }
 
     def __post_init__(self) -> None:
@@ -80,6 +90,13 @@ class ChatSettings(ServiceSettings):
                     f"{name.replace('_', ' ')} must be two positive numbers like 20,60 or "
                     f"'off'; got {getattr(self, name)!r}"
                 ) from None
+        if not (0 < self.heartbeat < float("inf") and 0 < self.presence_grace < float("inf")):
+            raise SettingsError(
+                "heartbeat and presence grace must be positive numbers of seconds; got "
+                f"{self.heartbeat!r} and {self.presence_grace!r}"
+            )
+        if self.events_url != "memory://":
+            raise SettingsError(f"events URL must be memory://; got {self.events_url!r}")
         if self.database_url is not None and "://" not in self.database_url:
             raise SettingsError(
                 "database URL must look like sqlite+aiosqlite:///path/chat.sqlite3 or "

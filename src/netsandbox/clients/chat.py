@@ -13,10 +13,15 @@ Lists are iterators that fetch the next page when needed::
         for message in chat.inbox(unread=True):
             print(message.sender, message.body)
             chat.mark_read(message.id)
+        for event in chat.events():  # live, forever (reconnects by itself)
+            print(event.type, event.data)
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -25,10 +30,13 @@ from typing import Any
 
 import httpx
 
-__all__ = ["AsyncChatClient", "ChatClient", "ChatError", "Conversation", "Message", "User"]
+__all__ = [
+    "AsyncChatClient", "ChatClient", "ChatError", "Conversation", "Event", "Message", "User",
+]  # fmt: skip
 
 DEFAULT_URL = "http://127.0.0.1:3004"
 PAGE_SIZE = 200
+EVENTS_READ_TIMEOUT = 60.0  # a few missed heartbeats (15 s): the connection is dead
 
 
 class ChatError(Exception):
@@ -52,12 +60,14 @@ class User:
     role: str
     created_at: datetime
     last_seen_at: datetime | None
+    presence: str = "offline"
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> User:
         return cls(
             data["id"], data["username"], data["display_name"], data["status"], data["role"],
             _time(data["created_at"]), _time(data.get("last_seen_at")),
+            data.get("presence", "offline"),
         )  # fmt: skip
 
 
@@ -86,6 +96,69 @@ class Conversation:
     def from_json(cls, data: dict[str, Any]) -> Conversation:
         return cls(User.from_json(data["user"]), Message.from_json(data["last_message"]),
                    data["unread_count"])  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event of ``events()``: ``type`` (``message.created``...), ``id``, ``data``."""
+
+    type: str
+    id: int | None
+    data: dict[str, Any]
+
+    @property
+    def message(self) -> Message | None:
+        return Message.from_json(self.data) if self.type.startswith("message.") else None
+
+    @property
+    def user(self) -> User | None:
+        return User.from_json(self.data) if self.type in ("user.created", "user.status") else None
+
+
+class _EventReader:
+    """Reads server-sent event lines; remembers the last id (for reconnecting), the retry
+    delay the server asked for, and whether the server said not to come back."""
+
+    def __init__(self, last_event_id: int | None) -> None:
+        self.last_id = last_event_id
+        self.retry = 2.0
+        self.done = False
+        self._type, self._data = "message", []
+
+    def request(self, token: str | None) -> dict[str, str]:
+        headers = {"Accept": "text/event-stream"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if self.last_id is not None:
+            headers["Last-Event-ID"] = str(self.last_id)
+        return headers
+
+    def feed(self, line: str) -> Event | None:
+        """The event a blank line completes; None otherwise."""
+        if not line:
+            if not self._data:
+                return None
+            data = json.loads("\n".join(self._data))
+            event = Event(self._type, self.last_id, data)
+            self._type, self._data = "message", []
+            if event.type == "closed" and data.get("reason") == "too_many_streams":
+                self.done = True  # another of my streams took this one's place
+            return event
+        name, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if name == "event":
+            self._type = value
+        elif name == "data":
+            self._data.append(value)
+        elif name == "id" and value.isdigit():
+            self.last_id = int(value)
+        elif name == "retry" and value.isdigit():
+            self.retry = int(value) / 1000
+        return None
+
+
+def _events_timeout(timeout: float) -> httpx.Timeout:
+    return httpx.Timeout(timeout, read=EVENTS_READ_TIMEOUT)
 
 
 def _time(text: str | None) -> datetime | None:
@@ -248,6 +321,28 @@ class ChatClient:
                             **{"from": _id(sender) if sender is not None else None})  # fmt: skip
         return (Message.from_json(m) for m in pages)
 
+    def events(self, last_event_id: int | None = None) -> Iterator[Event]:
+        """Live events, as they happen, until the loop stops. A dropped connection is opened
+        again (with ``Last-Event-ID``, so nothing is missed)."""
+        reader = _EventReader(last_event_id)
+        while not reader.done:
+            try:
+                headers = reader.request(self.token)
+                timeout = _events_timeout(self._http.timeout.connect or 10.0)
+                with self._http.stream(
+                    "GET", "/api/events", headers=headers, timeout=timeout
+                ) as response:
+                    if not response.is_success:
+                        response.read()
+                        _check(response)
+                    for line in response.iter_lines():
+                        if (event := reader.feed(line)) is not None:
+                            yield event
+            except httpx.TransportError:
+                pass
+            if not reader.done:
+                time.sleep(reader.retry)
+
     def message(self, message_id: int) -> Message:
         return Message.from_json(self._do(_Call("GET", f"/api/messages/{message_id}")))
 
@@ -360,6 +455,27 @@ class AsyncChatClient:
                   "from": _id(sender) if sender is not None else None}  # fmt: skip
         async for message in self._pages("/api/messages", **params):
             yield Message.from_json(message)
+
+    async def events(self, last_event_id: int | None = None) -> AsyncIterator[Event]:
+        """Live events (see ``ChatClient.events``)."""
+        reader = _EventReader(last_event_id)
+        while not reader.done:
+            try:
+                headers = reader.request(self.token)
+                timeout = _events_timeout(self._http.timeout.connect or 10.0)
+                async with self._http.stream(
+                    "GET", "/api/events", headers=headers, timeout=timeout
+                ) as response:
+                    if not response.is_success:
+                        await response.aread()
+                        _check(response)
+                    async for line in response.aiter_lines():
+                        if (event := reader.feed(line)) is not None:
+                            yield event
+            except httpx.TransportError:
+                pass
+            if not reader.done:
+                await asyncio.sleep(reader.retry)
 
     async def message(self, message_id: int) -> Message:
         return Message.from_json(await self._do(_Call("GET", f"/api/messages/{message_id}")))

@@ -17,7 +17,7 @@ async def test_list_users_in_join_order(client, ada: Student, bob: Student) -> N
     assert page["next_cursor"] is None
     user = page["items"][0]
     assert set(user) == {"id", "username", "display_name", "status", "role", "created_at",
-                         "last_seen_at"}  # fmt: skip
+                         "last_seen_at", "presence"}  # fmt: skip
     assert user["created_at"].endswith("Z")
 
 

@@ -116,7 +116,12 @@ async def register(account: RegisterRequest, request: Request, chat: Chat) -> Re
             f"The username {account.username!r} is taken: choose another.",
             field="username",
         ) from None
-    return json_response(user, status_code=201, headers={"Location": f"/api/users/{user['id']}"})
+    chat.events.user_created(user)
+    return json_response(
+        chat.presence.annotate(user),
+        status_code=201,
+        headers={"Location": f"/api/users/{user['id']}"},
+    )
 
 
 async def _credentials(request: Request) -> dict[str, str]:

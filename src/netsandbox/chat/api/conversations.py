@@ -30,6 +30,8 @@ async def list_conversations(
     """One item per person I exchanged messages with: the last message either way and how
     many of theirs I have not read; most recent first."""
     items, next_cursor = await chat.store.conversations(me, clamp(limit), cursor)
+    for item in items:
+        chat.presence.annotate(item["user"])
     return json_response({"items": items, "next_cursor": next_cursor})
 
 

@@ -152,6 +152,8 @@ async def send_message(
     extra = [(b"location", b"/api/messages/%d" % stored["id"])]
     if replayed:
         extra.append((b"idempotent-replayed", b"true"))
+    else:
+        chat.events.message_created(stored)
     await _answer(send, 201, orjson.dumps(stored), extra)
     return True
 

@@ -50,6 +50,8 @@ async def send_message(
     """Sent as the token's user, to the user id `to`. Answers 201 with the stored message
     (and `Idempotent-Replayed: true` when a retry returned an earlier send)."""
     stored, replayed = await chat.store.send_message(me, message.to, message.body, idempotency_key)
+    if not replayed:
+        chat.events.message_created(stored)
     headers = {"Location": f"/api/messages/{stored['id']}"}
     if replayed:
         headers["Idempotent-Replayed"] = "true"
@@ -106,6 +108,7 @@ async def mark_read(message_id: MessageIdPath, chat: Chat, me: CurrentUserId) ->
     if message["read_at"] is None:
         await chat.store.mark_read(message_id)
         message = await _existing(chat, message_id)
+        chat.events.message_read(message)
     return json_response(message)
 
 

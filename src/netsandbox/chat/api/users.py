@@ -95,11 +95,13 @@ async def _apply(patch: UserPatch, chat: Chat, me: int) -> Response:
     if "display_name" in changes:
         changes["display_name"] = changes["display_name"].strip()
     user = await chat.store.update_user(me, changes)
-    return json_response(user)
+    assert user is not None  # the token's user exists
+    chat.events.user_changed(user)
+    return json_response(chat.presence.annotate(user))
 
 
 async def _existing(chat: Chat, user_id: int) -> dict:
     user = await chat.store.get_user(user_id)
     if user is None:
         raise not_found("user", user_id)
-    return user
+    return chat.presence.annotate(user)

@@ -78,6 +78,7 @@ def run_http_service(
         headers=[("server", "netsandbox")],
     )
     server = _Server(config, settings, access)
+    server.before_shutdown = getattr(getattr(config.app, "state", None), "before_shutdown", None)
     loop = new_event_loop()
     asyncio.set_event_loop(loop)
     try:
@@ -136,8 +137,14 @@ class _Server(uvicorn.Server):
             log.info("%s listening on %s:%d", self.settings.service, self.settings.host, port)
             sys.stderr.flush()
 
+    # The app's ``state.before_shutdown()``, if it has one: it ends the responses that never
+    # end by themselves (event streams), which uvicorn would otherwise wait for.
+    before_shutdown: Callable[[], None] | None = None
+
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         log.info("%s stopping", self.settings.service)
+        if self.before_shutdown is not None:
+            self.before_shutdown()
         await super().shutdown(sockets)
         self.access.flush()
         log.info("%s stopped", self.settings.service)
