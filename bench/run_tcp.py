@@ -48,6 +48,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--retries", type=int, default=2, help="re-runs of one disturbed run")
     parser.add_argument("--retry-budget", type=int, default=30, help="re-runs in all")
+    parser.add_argument("--report", metavar="JSON", help="print the tables of an earlier run")
     parser.add_argument("--quick", action="store_true", help="1 round of 2 s, 5 launches")
     args = parser.parse_args()
     if args.quick:
@@ -158,15 +159,14 @@ def access_log_lines(servers: list) -> dict[str, int]:
     return counts
 
 
-def main() -> int:
-    args = parse_args()
+def run(args: argparse.Namespace) -> dict:
+    """Every measurement; returns the raw figures and their summary."""
     if not {SERVER_CORE, LOADGEN_CORE} <= os.sched_getaffinity(0):
         raise SystemExit("the benchmark needs cores 0 and 1 (server and load generator)")
     os.sched_setaffinity(0, {LOADGEN_CORE})  # keep this script off the server's core
     loadgen.build()
     wanted = {name.strip() for name in args.only.split(",")} if args.only else None
     chosen = [t for t in targets.ALL if wanted is None or t.name in wanted]
-    stamp = time.strftime("%Y%m%d-%H%M%S")
     logs = OUT / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     info = machine()
@@ -183,9 +183,7 @@ def main() -> int:
         launches = None
         if args.launches and "contacts list" in running:
             launches = launch.measure(args.launches, SERVER_CORE, Path(tmp) / "launch-data")
-    rows = report.summarize(runs)
-    verdicts = report.targets(rows, launches, launch.OURS.name)
-    result = {
+    return {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "machine": info,
         "settings": {
@@ -202,19 +200,35 @@ def main() -> int:
             "access_log_lines": log_lines,
         },
         "elapsed_s": round(time.monotonic() - started, 1),
-        "summary": [dataclasses.asdict(row) for row in rows],
         "launch_to_listening": launches,
-        "targets": verdicts,
         "runs": runs,
     }
-    path = OUT / f"tcp-{stamp}.json"
-    path.write_text(json.dumps(result, indent=1))
-    print(report.load_table(rows))
+
+
+def summarize(result: dict) -> str:
+    """The tables and the targets, in Markdown; also stored in ``result``."""
+    rows = report.summarize(result["runs"], result["settings"]["max_wait_pct"])
+    launches = result["launch_to_listening"]
+    verdicts = report.targets(rows, launches, launch.OURS.name)
+    result["summary"] = [dataclasses.asdict(row) for row in rows]
+    result["targets"] = verdicts
+    parts = [report.load_table(rows)]
     if launches:
-        print()
-        print(report.launch_table(launches))
-    print()
-    print("\n".join(verdicts))
+        parts.append(report.launch_table(launches))
+    parts.append("\n".join(verdicts))
+    return "\n\n".join(parts)
+
+
+def main() -> int:
+    args = parse_args()
+    if args.report:  # print the tables of an earlier run again
+        print(summarize(json.loads(Path(args.report).read_text())))
+        return 0
+    result = run(args)
+    text = summarize(result)
+    path = OUT / f"tcp-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(result, indent=1))
+    print(text)
     print(f"\nraw figures: {path.relative_to(OUT.parent.parent)} ({result['elapsed_s']} s)")
     return 0
 

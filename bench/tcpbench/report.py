@@ -31,11 +31,11 @@ class Row:
     server_us_per_request: float | None
     loadgen_cpu_pct: float
     loadgen_user_pct: float
-    worst_wait_pct: float
+    calm_rounds: int
     rounds: int
 
 
-def summarize(runs: list[dict]) -> list[Row]:
+def summarize(runs: list[dict], max_wait: float) -> list[Row]:
     """Medians over rounds; each ratio is against the ceiling of the same round and clients."""
     ceiling = {
         (run["round"], run["concurrency"]): run["result"]["rps"]
@@ -74,7 +74,7 @@ def summarize(runs: list[dict]) -> list[Row]:
                 server_us_per_request=statistics.median(server_us) if server_us else None,
                 loadgen_cpu_pct=_median(r["loadgen_cpu_pct"] for r in results),
                 loadgen_user_pct=_median(r["loadgen_user_pct"] for r in results),
-                worst_wait_pct=max(disturbance(r) for r in results),
+                calm_rounds=sum(disturbance(r) <= max_wait for r in results),
                 rounds=len(group),
             )
         )
@@ -96,7 +96,7 @@ def _median(values) -> float:
 def load_table(rows: list[Row]) -> str:
     lines = [
         "| server | clients | idle held | req/s | x ceiling | p50 ms | p99 ms | errors "
-        "| server CPU | server CPU µs/req | load gen CPU (user) | waited |",
+        "| server CPU | server CPU µs/req | load gen CPU (user) | calm runs |",
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in rows:
@@ -108,7 +108,7 @@ def load_table(rows: list[Row]) -> str:
             f"| {row.target} | {row.concurrency} | {row.idle} | {row.rps:,.0f} | {ratio} "
             f"| {p50} | {p99} | {row.errors} | {server} | {cost} "
             f"| {row.loadgen_cpu_pct:.0f}% ({row.loadgen_user_pct:.0f}%) "
-            f"| {row.worst_wait_pct:.0f}% |"
+            f"| {row.calm_rounds}/{row.rounds} |"
         )
     return "\n".join(lines)
 
