@@ -81,6 +81,17 @@ def serve(
         str | None,
         typer.Option(help="chat: accounts and seconds per address (400,3600); or off."),
     ] = None,
+    events_url: Annotated[
+        str | None, typer.Option(help="chat: live-event broker (memory:// for one process).")
+    ] = None,
+    heartbeat: Annotated[
+        float | None,
+        typer.Option(help="chat: seconds between heartbeats on the event stream (15)."),
+    ] = None,
+    presence_grace: Annotated[
+        float | None,
+        typer.Option(help="chat: seconds without a stream or request before offline (10)."),
+    ] = None,
     max_body_bytes: Annotated[
         int | None,
         typer.Option(help="HTTP: largest request body accepted (default 64 KiB, echo 1 MiB)."),
@@ -110,6 +121,9 @@ def serve(
             rate_limit=rate_limit,
             login_limit=login_limit,
             registration_limit=registration_limit,
+            events_url=events_url,
+            heartbeat=heartbeat,
+            presence_grace=presence_grace,
             max_body_bytes=max_body_bytes,
             forwarded_allow_ips=forwarded_allow_ips,
         )

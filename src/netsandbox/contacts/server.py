@@ -35,8 +35,11 @@ class ContactsReader:
     def feed(self, data: bytes) -> Reply | Awaitable[Reply] | None:
         try:
             raw = self._framer.feed(data)
-            if raw is None:
-                return None
+        except ServiceError as error:  # spotted before the request ended: more may follow
+            return failure("invalid", error, early=True)
+        if raw is None:
+            return None
+        try:
             request = parse_request(raw)
         except ServiceError as error:
             return failure("invalid", error)
@@ -137,8 +140,8 @@ def success(cmd: str, msg: str, data: object) -> Reply:
     return Reply(encode_reply(msg, data), request=cmd)
 
 
-def failure(cmd: str, error: ServiceError) -> Reply:
-    return Reply(encode_error(error), request=cmd, outcome=f"error {error.code}")
+def failure(cmd: str, error: ServiceError, *, early: bool = False) -> Reply:
+    return Reply(encode_error(error), request=cmd, outcome=f"error {error.code}", early=early)
 
 
 def _storage_error(exc: sqlite3.Error) -> ServiceError:

@@ -34,6 +34,9 @@ class Reply:
     data: bytes
     request: str
     outcome: str = "ok"
+    # True when the reply comes before the request ended (an error spotted early): the
+    # client may still be sending, so the connection must not be closed under its feet.
+    early: bool = False
 
 
 class RequestReader(Protocol):
@@ -189,7 +192,7 @@ class OneShotProtocol(asyncio.Protocol):
             transport.abort()
             return
         self._log(reply.request, reply.outcome)
-        self._write_and_close(reply.data, linger=self._overflowed)
+        self._write_and_close(reply.data, linger=self._overflowed or reply.early)
 
     def _write_and_close(self, data: bytes, *, linger: bool) -> None:
         """Write the reply and close; with ``linger``, close only once the client has closed.
