@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import http.client
 import json
-import signal
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tcpbench.targets import clean_environment, free_port, pinned, wait_listening
+from tcpbench.targets import free_port, spawn_pinned, stop_process, wait_listening
 
 from httpbench import httpbin_venv
 
@@ -117,28 +116,13 @@ class RunningServer:
         return f"http://127.0.0.1:{self.port}{self.target.path}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def start(target: Target, core: int, data_dir: Path, log: Path) -> RunningServer:
     """Start ``target`` on a free port pinned to ``core`` (stdout and stderr to ``log``)."""
     port = free_port()
-    with log.open("wb") as err:
-        process = subprocess.Popen(
-            target.argv(port, data_dir),
-            stdin=subprocess.DEVNULL,
-            stdout=err,
-            stderr=err,
-            env=clean_environment(),
-            preexec_fn=pinned(core),
-            cwd=ROOT,
-        )
+    process = spawn_pinned(target.argv(port, data_dir), core, log)
     server = RunningServer(target, port, process, log)
     if wait_listening(port, process, timeout=15.0) is None:
         server.stop()

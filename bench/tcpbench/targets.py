@@ -71,6 +71,31 @@ def pinned(core: int):
     return lambda: os.sched_setaffinity(0, {core})
 
 
+def spawn_pinned(argv: list[str] | tuple[str, ...], core: int, log: Path) -> subprocess.Popen:
+    """Start a server pinned to ``core``, from the repository root, stdout and stderr to ``log``."""
+    with log.open("wb") as err:
+        return subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=err,
+            stderr=err,
+            env=clean_environment(),
+            preexec_fn=pinned(core),
+            cwd=ROOT,
+        )
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if the process has not exited within 10 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def wait_listening(port: int, process: subprocess.Popen, timeout: float) -> float | None:
     """Poll connect every millisecond; the monotonic time it succeeded, or None."""
     deadline = time.monotonic() + timeout
@@ -115,28 +140,13 @@ class RunningServer:
     reply: bytes
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def start(target: Target, core: int, data_dir: Path, log: Path) -> RunningServer:
     """Start ``target`` on a free port pinned to ``core``; stderr goes to ``log``."""
     port = free_port()
-    with log.open("wb") as err:
-        process = subprocess.Popen(
-            target.argv(port, data_dir),
-            stdin=subprocess.DEVNULL,
-            stdout=err,
-            stderr=err,
-            env=clean_environment(),
-            preexec_fn=pinned(core),
-            cwd=ROOT,
-        )
+    process = spawn_pinned(target.argv(port, data_dir), core, log)
     if wait_listening(port, process, timeout=15.0) is None:
         process.kill()
         process.wait()
