@@ -97,7 +97,7 @@ class OneShotProtocol(asyncio.Protocol):
         self._done = False
         self._replied = False
         self._client_closed = False
-        self._overflowed = False
+        self._cut_short = False  # the request was cut (size cap, deadline): more may follow
         self._started = 0.0
         self._peer = "?"
 
@@ -126,7 +126,7 @@ class OneShotProtocol(asyncio.Protocol):
         room = self._service.max_request_bytes - self._received
         self._received += len(data)
         if len(data) > room:
-            self._overflowed = True
+            self._cut_short = True
             if room > 0:
                 self._settle(self._reader.feed(data[:room]))
             if not self._done:
@@ -158,6 +158,7 @@ class OneShotProtocol(asyncio.Protocol):
     def _on_deadline(self) -> None:
         self._timer = None
         if not self._done:
+            self._cut_short = True
             self._settle(self._reader.end("deadline"))
             if not self._done:  # the reader chose to just drop the connection
                 self._finish(None)
@@ -192,7 +193,7 @@ class OneShotProtocol(asyncio.Protocol):
             transport.abort()
             return
         self._log(reply.request, reply.outcome)
-        self._write_and_close(reply.data, linger=self._overflowed or reply.early)
+        self._write_and_close(reply.data, linger=self._cut_short or reply.early)
 
     def _write_and_close(self, data: bytes, *, linger: bool) -> None:
         """Write the reply and close; with ``linger``, close only once the client has closed.

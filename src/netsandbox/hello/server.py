@@ -8,6 +8,9 @@ from netsandbox.core.tcp import EndReason, Reply
 
 MAX_MESSAGE_BYTES = 64 * 1024
 REPLY_PREFIX = "data received by the server: "
+# A first read this large may be only part of what the client is sending: the reply then
+# waits for the client to close, so the rest arriving cannot reset the connection.
+MAY_CONTINUE_BYTES = 4096
 
 
 def reply_to(message: bytes) -> Reply:
@@ -24,7 +27,10 @@ class HelloReader:
     """Answers whatever the first read brings; a silent client is simply dropped."""
 
     def feed(self, data: bytes) -> Reply:
-        return reply_to(data)
+        reply = reply_to(data)
+        if len(data) >= MAY_CONTINUE_BYTES:
+            return Reply(reply.data, reply.request, reply.outcome, early=True)
+        return reply
 
     def end(self, reason: EndReason) -> Reply | None:
         # EOF before any byte: answer the empty message. Deadline: drop the silent client.
