@@ -56,48 +56,41 @@ class FastGet:
         await response(scope, receive, send)
 
 
-@router.post(
-    "/post",
-    openapi_extra=WITH_BODY,
-    summary="Echo a POST request and its body",
-    description="Returns `args`, `headers`, `origin`, `url` and the body. " + BODY_FIELDS,
-    responses=examples.example_response(examples.FORM_POST),
-)
-async def post(request: Request) -> Response:
+async def echo_with_body(request: Request) -> Response:
+    """POST, PUT, PATCH and DELETE: the request echoed back with its body."""
     return EchoJSON(await full_echo(request))
 
 
-@router.put(
-    "/put",
-    openapi_extra=WITH_BODY,
-    summary="Echo a PUT request and its body",
-    description="Same fields as `/post`. " + BODY_FIELDS,
-    responses=examples.example_response(examples.JSON_PUT),
-)
-async def put(request: Request) -> Response:
-    return EchoJSON(await full_echo(request))
-
-
-@router.patch(
-    "/patch",
-    openapi_extra=WITH_BODY,
-    summary="Echo a PATCH request and its body",
-    description="Same fields as `/post`. " + BODY_FIELDS,
-    responses=examples.example_response(examples.FILE_PATCH),
-)
-async def patch(request: Request) -> Response:
-    return EchoJSON(await full_echo(request))
-
-
-@router.delete(
-    "/delete",
-    openapi_extra=WITH_BODY,
-    summary="Echo a DELETE request",
-    description="Same fields as `/post`; a DELETE usually has no body. " + BODY_FIELDS,
-    responses=examples.example_response(examples.DELETE),
-)
-async def delete(request: Request) -> Response:
-    return EchoJSON(await full_echo(request))
+# method -> (what its docs say, the example answer); each gets a route at /<method>.
+BODY_METHODS = {
+    "POST": (
+        "Echo a POST request and its body",
+        "Returns `args`, `headers`, `origin`, `url` and the body. ",
+        examples.FORM_POST,
+    ),
+    "PUT": ("Echo a PUT request and its body", "Same fields as `/post`. ", examples.JSON_PUT),
+    "PATCH": (
+        "Echo a PATCH request and its body",
+        "Same fields as `/post`. ",
+        examples.FILE_PATCH,
+    ),
+    "DELETE": (
+        "Echo a DELETE request",
+        "Same fields as `/post`; a DELETE usually has no body. ",
+        examples.DELETE,
+    ),
+}
+for _method, (_summary, _description, _example) in BODY_METHODS.items():
+    router.add_api_route(
+        f"/{_method.lower()}",
+        echo_with_body,
+        methods=[_method],
+        name=_method.lower(),  # keeps the operation ids post_post_post, put_put_put, ...
+        openapi_extra=WITH_BODY,
+        summary=_summary,
+        description=_description + BODY_FIELDS,
+        responses=examples.example_response(_example),
+    )
 
 
 ANYTHING_DESCRIPTION = (
