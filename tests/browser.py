@@ -6,7 +6,11 @@ Loaded as a pytest plugin by ``tests/conftest.py``, so every test can ask for:
   module. Nothing is downloaded: Playwright's own browsers are not used.
 * ``offline_page``: a fresh page in a fresh context (no cookies or storage from another
   test) where every request to anything but 127.0.0.1 is aborted and recorded in
-  ``refused``, and every request that failed anyway in ``failed``.
+  ``refused``, every request that failed anyway in ``failed``, and every uncaught error
+  of the page's scripts in ``errors``.
+* ``offline_pages``: ``offline_pages(locale="fr-FR", viewport=...)`` opens more such pages,
+  each in a context of its own (a second user, another language or screen); all closed at
+  the end of the test.
 
 Without Chromium the tests are skipped on a developer's machine and fail under CI=true.
 """
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -57,11 +61,13 @@ class OfflinePage:
     page: Page
     refused: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
 
-@pytest.fixture
-def offline_page(browser: Browser) -> Iterator[OfflinePage]:
-    context = browser.new_context()
+def open_offline_page(browser: Browser, **context_options: object) -> OfflinePage:
+    """A page in a new context (``browser.new_context(**context_options)``) that can reach
+    only 127.0.0.1; close it with ``page.page.context.close()``."""
+    context = browser.new_context(**context_options)  # type: ignore[arg-type]
     page = OfflinePage(context.new_page())
 
     def only_loopback(route: Route) -> None:
@@ -77,7 +83,30 @@ def offline_page(browser: Browser) -> Iterator[OfflinePage]:
 
     context.route("**/*", only_loopback)
     page.page.on("requestfailed", note_failure)
+    page.page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
+@pytest.fixture
+def offline_page(browser: Browser) -> Iterator[OfflinePage]:
+    page = open_offline_page(browser)
     try:
         yield page
     finally:
-        context.close()
+        page.page.context.close()
+
+
+@pytest.fixture
+def offline_pages(browser: Browser) -> Iterator[Callable[..., OfflinePage]]:
+    opened: list[OfflinePage] = []
+
+    def open_page(**context_options: object) -> OfflinePage:
+        page = open_offline_page(browser, **context_options)
+        opened.append(page)
+        return page
+
+    try:
+        yield open_page
+    finally:
+        for page in opened:
+            page.page.context.close()

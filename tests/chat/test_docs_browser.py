@@ -1,4 +1,5 @@
-"""/docs in a real browser, offline: log in with the "Authorize" button, then try an endpoint."""
+"""/docs in a real browser, offline and under the chat's strict Content-Security-Policy: log in
+with the "Authorize" button, then try an endpoint."""
 
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ def test_authorize_with_the_token_endpoint_then_get_my_profile(
     offline_page: OfflinePage,
 ) -> None:
     page = offline_page.page
-    page.goto(f"{base_url(chat)}/docs")
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    shown = page.goto(f"{base_url(chat)}/docs")
+    assert shown is not None and "script-src 'self'" in shown.headers["content-security-policy"]
     page.get_by_role("button", name="Authorize").first.click()
     page.get_by_label("username:").fill(USERNAME)
     page.get_by_label("password:").fill(PASSWORD)
@@ -35,7 +39,7 @@ def test_authorize_with_the_token_endpoint_then_get_my_profile(
         page.get_by_role("button", name="Apply given OAuth2 credentials").click()
     assert login.value.status == 200
     expect(page.get_by_role("heading", name="Authorized")).to_be_visible()
-    page.get_by_role("button", name="Close").click()
+    page.get_by_role("button", name="Close").first.click()
 
     operation = page.locator(".opblock", has=page.get_by_text("My own profile", exact=True))
     operation.get_by_text("My own profile", exact=True).click()
@@ -48,6 +52,7 @@ def test_authorize_with_the_token_endpoint_then_get_my_profile(
 
     assert offline_page.refused == []  # nothing was fetched from the internet
     assert offline_page.failed == []
+    assert [text for text in console if "Content Security Policy" in text] == []
 
 
 def test_a_wrong_password_does_not_authorize(

@@ -118,12 +118,34 @@ def test_the_errors_a_route_really_answers_are_its_examples(
     wrong = requests.post(f"{url}/api/auth/token",
                           data={"username": "nobody", "password": "wrong"}, timeout=10)  # fmt: skip
     assert wrong.json() == error_examples(login["401"])[0]
+    session = document["paths"]["/api/session"]["get"]["responses"]["401"]
+    shown = {body["error"]["code"]: body for body in error_examples(session)}
+    assert requests.get(f"{url}/api/session", timeout=10).json() == shown["missing_session"]
+    garbled = requests.get(f"{url}/api/session", headers={"Cookie": "netsandbox_session=%"},
+                           timeout=10)  # fmt: skip
+    assert garbled.json() == shown["malformed_session"]
+
+
+def test_changes_made_with_the_cookie_document_the_csrf_header(document: dict[str, Any]) -> None:
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["session"] == {**schemes["session"], "type": "apiKey", "in": "cookie",
+                                  "name": "netsandbox_session"}  # fmt: skip
+    assert schemes["csrf"]["in"] == "header" and schemes["csrf"]["name"] == "X-CSRF-Token"
+    for name, operation in operations(document):
+        security = operation.get("security", [])
+        if not any("session" in requirement for requirement in security):
+            continue
+        unsafe = name.split()[0] in ("POST", "PUT", "PATCH", "DELETE")
+        assert all(("csrf" in r) == unsafe for r in security if "session" in r), name
+        if unsafe:
+            refusals = error_examples(operation["responses"]["403"])
+            assert "csrf_failed" in {body["error"]["code"] for body in refusals}, name
 
 
 def test_success_answers_have_examples(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
     for name in ("UserOut", "UserPage", "MessageOut", "MessagePage", "ConversationPage",
-                 "TokenOut", "HealthOut"):  # fmt: skip
+                 "TokenOut", "HealthOut", "SessionOut", "InfoOut"):  # fmt: skip
         assert "example" in schemas[name], name
 
 

@@ -14,7 +14,17 @@ from starlette.responses import Response
 
 from netsandbox import __version__
 from netsandbox.chat import DESCRIPTION
-from netsandbox.chat.api import auth, conversations, events, health, messages, users
+from netsandbox.chat.api import (
+    auth,
+    conversations,
+    events,
+    health,
+    info,
+    messages,
+    session,
+    tokens,
+    users,
+)
 from netsandbox.chat.api.fast import FastLane
 from netsandbox.chat.context import ChatContext
 from netsandbox.chat.errors import invalid
@@ -22,13 +32,15 @@ from netsandbox.chat.limits import UserRateLimit
 from netsandbox.chat.migrations import upgrade_to_head
 from netsandbox.chat.openapi import install_examples
 from netsandbox.chat.settings import ChatSettings
+from netsandbox.chat.web import install_web_client
 from netsandbox.core.http import API_MAX_BODY_BYTES, configure_app, install_index
+from netsandbox.core.http.csp import ContentSecurityPolicy
 from netsandbox.core.http.error_shape import error_json
 from netsandbox.core.http.errors import HttpError
 
 log = logging.getLogger("netsandbox.chat")
 
-ROUTERS = (auth, users, messages, conversations, events, health)
+ROUTERS = (auth, session, tokens, users, messages, conversations, events, health, info)
 ACTIVITY_FLUSH_SECONDS = 10.0
 NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 JSON_HINT = "with requests, send it as json={...} (not data=...)"
@@ -41,6 +53,10 @@ OPENAPI_DESCRIPTION = f"""The {DESCRIPTION}.
 3. Find your id (`GET /api/users/me`), set your status (`PATCH /api/users/{{id}}`), send
    messages (`POST /api/messages`) and read yours (`GET /api/messages`).
 4. Or hear of them at once: `GET /api/events` is a live stream of server-sent events.
+
+The web client (at `/`) signs in with `POST /api/session` instead: an HttpOnly session
+cookie, and a `csrf_token` to send as `X-CSRF-Token` with every change it makes.
+`GET /api` lists the endpoints.
 
 Every error is JSON: `{{"error": {{"code": "...", "message": "what to fix"}}}}`.
 """
@@ -73,8 +89,9 @@ def create_app(settings: ChatSettings) -> FastAPI:
         version=__version__,
         description=OPENAPI_DESCRIPTION,
         lifespan=lifespan,
-        # Students post JSON with data=json.dumps(...) and no Content-Type; every route but
-        # login and registration needs a bearer token, so this opens no forgery risk.
+        # Students post JSON with data=json.dumps(...) and no Content-Type. A form another
+        # site posts cannot use it: requests made with the session cookie need the
+        # X-CSRF-Token header (and a matching Origin), which forms cannot send.
         strict_content_type=False,
         docs_url=None,  # served offline by configure_app
         redoc_url=None,
@@ -87,12 +104,15 @@ def create_app(settings: ChatSettings) -> FastAPI:
     configure_app(app)
     install_examples(app)
     _explain_bad_bodies(app)
-    install_index(app)
+    install_web_client(app)  # GET / is the web client
+    install_index(app, path="/api")  # "/" is the web client
     # Called by the HTTP runner when a stop begins, before it waits for open connections:
     # event streams never end by themselves, so they are closed here.
     app.state.before_shutdown = lambda: _close_streams(app)
     max_body_bytes = settings.max_body_bytes or API_MAX_BODY_BYTES
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    # Every page (not /api/...) gets the strict policy: no inline script runs.
+    app.add_middleware(ContentSecurityPolicy, skip_prefix="/api/")
     # The hot requests, when ordinary, are answered here (see api/fast.py).
     app.add_middleware(FastLane, chat_of=_chat_of(app), max_body_bytes=max_body_bytes)
     # Outermost: a request over its user's rate is refused before anything else runs.

@@ -1,7 +1,10 @@
-"""Who is calling: password logins, bearer tokens (checked through a short cache), activity.
+"""Who is calling: password logins, bearer tokens and browser sessions (checked through short
+caches), activity.
 
 Checking a token must be cheap because every request does it: a token's user is cached for
-a minute after a database lookup, and a revoked token leaves the cache at once.
+a minute after a database lookup, and a revoked token leaves the cache at once. Sessions
+(the web client's cookie) are tokens too, of kind "session"; a cookie is checked against
+sessions only, so an API token pasted into a cookie does not work.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from netsandbox.chat.errors import GET_A_TOKEN, unauthorized
-from netsandbox.chat.models import utc_now
+from netsandbox.chat.models import TokenKind, utc_now
 from netsandbox.chat.schemas import USERNAME_PATTERN
 from netsandbox.chat.security import Passwords, new_token, token_digest
 from netsandbox.chat.store import ChatStore
+from netsandbox.chat.web_session import invalid_session
 
 TOKEN_CACHE_SECONDS = 60.0
 TOKEN_CACHE_SIZE = 50_000
@@ -92,9 +96,10 @@ class Authenticator:
         self._passwords = passwords
         self._activity = activity
         self._cache = TokenCache()
+        self._sessions = TokenCache()  # session -> user, for cookies
 
-    async def login(self, username: str, password: str) -> str:
-        """A new token for these credentials, or a 401 that says what to check."""
+    async def login(self, username: str, password: str, kind: TokenKind = "bearer") -> str:
+        """A new token (or session) for these credentials, or a 401 that says what to check."""
         username = username.strip().lower()
         # A name no account can have is not looked up (nor sent to the database).
         record = await self._store.login_record(username) if USERNAME.fullmatch(username) else None
@@ -105,8 +110,13 @@ class Authenticator:
                 "Wrong username or password. Check both (usernames are lowercase); "
                 "ask your teacher if you do not have an account.",
             )
+        return await self.issue(record[0], kind)
+
+    async def issue(self, user_id: int, kind: TokenKind = "bearer") -> str:
+        """A new token (or session) for ``user_id``, stored before it is handed out."""
         token = new_token()
-        await self._store.add_token(record[0], token_digest(token))
+        await self._store.add_token(user_id, token_digest(token), kind)
+        (self._sessions if kind == "session" else self._cache).put(token, user_id)
         return token
 
     def cached_user(self, authorization: str) -> int | None:
@@ -141,10 +151,29 @@ class Authenticator:
         self._activity.seen(user_id)
         return user_id
 
+    async def session_user(self, session: str) -> int:
+        """The user a session (a cookie's value) belongs to, or a 401 saying to sign in."""
+        user_id = self._sessions.get(session)
+        if user_id is None:
+            user_id = await self._store.user_for_session(token_digest(session)) or _UNKNOWN
+            self._sessions.put(session, user_id)
+        if user_id == _UNKNOWN:
+            raise invalid_session()
+        self._activity.seen(user_id)
+        return user_id
+
+    def cached_session_user(self, session: str) -> int | None:
+        """The user of a session if it is in the cache (for the rate limiter); else None."""
+        return self._sessions.get(session) or None
+
     async def logout(self, token: str) -> None:
-        self._cache.forget(token)
+        """Revoke a token or a session: it stops working at once (in this process; others
+        notice within their cache's minute)."""
+        for cache in (self._cache, self._sessions):
+            cache.forget(token)
         await self._store.revoke_token(token_digest(token))
-        self._cache.put(token, _UNKNOWN)
+        for cache in (self._cache, self._sessions):
+            cache.put(token, _UNKNOWN)
 
     async def _lookup(self, token: str) -> int:
         """The token's user id or ``_UNKNOWN``: from the cache, else from the database."""

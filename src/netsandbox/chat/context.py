@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from netsandbox.chat.auth import Activity, Authenticator
 from netsandbox.chat.db import Database
 from netsandbox.chat.events.broker import Broker, broker_from_url
+from netsandbox.chat.events.credentials import CredentialStreams
 from netsandbox.chat.events.presence import Presence
 from netsandbox.chat.events.publisher import Publisher
 from netsandbox.chat.limits import Limits
@@ -31,11 +32,13 @@ class ChatContext:
     auth: Authenticator = field(init=False)
     pages: Pages = field(init=False)
     broker: Broker = field(init=False)
+    streams: CredentialStreams = field(init=False)
     presence: Presence = field(init=False)
     events: Publisher = field(init=False)
 
     def __post_init__(self) -> None:
         self.broker = broker_from_url(self.settings.events_url)
+        self.streams = CredentialStreams()
         self.presence = Presence(self.settings.presence_grace, self._presence_changed)
         self.events = Publisher(self.broker, self.presence)
         self.activity = Activity(on_seen=self.presence.seen)
@@ -55,6 +58,11 @@ class ChatContext:
             passwords=Passwords(),
             limits=Limits.from_settings(settings),
         )
+
+    async def revoke(self, credential: str) -> None:
+        """Log out: the token or session stops working at once, and its streams end."""
+        await self.auth.logout(credential)
+        self.streams.revoked(credential)
 
     async def flush_activity(self) -> None:
         await self.store.record_last_seen(self.activity.take_pending())

@@ -14,6 +14,10 @@ GET_A_TOKEN = (
     "Get a token with POST /api/auth/token (form fields username and password), then send "
     "it in the header 'Authorization: Bearer <token>'."
 )
+SIGN_IN_AGAIN = (
+    "Sign in again with POST /api/session (username and password), as the web client's "
+    "sign-in form does; scripts use a bearer token instead."
+)
 
 
 class ChatError(HttpError):

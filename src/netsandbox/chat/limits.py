@@ -13,11 +13,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from netsandbox.chat.errors import ChatError
 from netsandbox.chat.settings import ChatSettings, parse_limit
+from netsandbox.chat.web_session import cached_session_of
 from netsandbox.core.http.error_shape import error_json
 
 MAX_KEYS = 100_000  # past this, idle entries are dropped (an address flood cannot grow memory)
@@ -160,8 +162,10 @@ class Limits:
 class UserRateLimit:
     """ASGI middleware: refuses a user's request over their rate before it is routed.
 
-    Only tokens already in the token cache are checked here (no database work); a token's
-    first request in a while passes and fills the cache.
+    The user is the one of the ``Authorization`` header or, without one, of the session
+    cookie (the web client): one bucket per user, whichever way they call. Only tokens and
+    sessions already in their cache are checked here (no database work); the first request
+    in a while passes and fills the cache.
     """
 
     def __init__(self, app: ASGIApp, chat_of: Callable[[], object]) -> None:
@@ -173,14 +177,26 @@ class UserRateLimit:
             chat = self._chat_of()
             limits: Limits | None = getattr(chat, "limits", None)
             if limits is not None and limits.requests is not None:
-                for name, value in scope["headers"]:
-                    if name == b"authorization":
-                        user_id = chat.auth.cached_user(value.decode("latin-1"))  # type: ignore[attr-defined]
-                        if user_id and (wait := limits.requests.take(user_id)):
-                            await _refuse(limits.user_error(wait), send)
-                            return
-                        break
+                user_id = _cached_caller(chat, scope["headers"])
+                if user_id and (wait := limits.requests.take(user_id)):
+                    await _refuse(limits.user_error(wait), send)
+                    return
         await self.app(scope, receive, send)
+
+
+def _cached_caller(chat: Any, headers: list[tuple[bytes, bytes]]) -> int | None:
+    """The user of the request's bearer token or, without one, of its session cookie, if
+    their cache knows it."""
+    cookie = None
+    for name, value in headers:
+        if name == b"authorization" and value:
+            return chat.auth.cached_user(value.decode("latin-1"))
+        if name == b"cookie" and cookie is None:
+            cookie = value
+    if cookie is None:
+        return None
+    session = cached_session_of(cookie.decode("latin-1"))
+    return chat.auth.cached_session_user(session) if session is not None else None
 
 
 async def _refuse(error: ChatError, send: Send) -> None:

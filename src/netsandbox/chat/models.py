@@ -7,7 +7,7 @@ the migrations in ``migrations/``, and a test checks the two agree.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from sqlalchemy import (
     CheckConstraint,
@@ -28,6 +28,9 @@ from netsandbox.chat.db import id_column_type
 # that read numbers as doubles round it). Larger ids are refused before any query.
 ID_MAX = 2**53 - 1
 ROLES = ("student", "teacher")
+# A token is an API token (sent as ``Authorization: Bearer``) or a browser session (sent as
+# the session cookie, never readable by page scripts); see ``web_session.py``.
+TokenKind = Literal["bearer", "session"]
 
 USERNAME_MAX = 32
 DISPLAY_NAME_MAX = 64
@@ -88,14 +91,17 @@ class User(Base):
 
 
 class Token(Base):
-    """A bearer token; only its SHA-256 is kept, so a copy of the database logs no one in."""
+    """A bearer token or a session; only its SHA-256 is kept, so a copy of the database logs
+    no one in."""
 
     __tablename__ = "tokens"
+    __table_args__ = (CheckConstraint("kind IN ('bearer', 'session')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    kind: Mapped[str] = mapped_column(String(16), default="bearer", server_default="bearer")
 
 
 class Message(Base):

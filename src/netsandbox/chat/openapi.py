@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from netsandbox.chat.errors import GET_A_TOKEN
+from netsandbox.chat.openapi_auth import document_auth
 from netsandbox.core.errors import error_body
 
 Body = dict[str, Any]
@@ -258,7 +259,9 @@ def install_examples(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            add_examples(generate())  # generate() caches the document in app.openapi_schema
+            schema = generate()  # generate() caches the document in app.openapi_schema
+            add_examples(schema)
+            document_auth(schema)  # the session cookie and its CSRF header
         return app.openapi_schema or generate()
 
     app.openapi = openapi  # type: ignore[method-assign]

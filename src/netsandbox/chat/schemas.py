@@ -243,6 +243,26 @@ class TokenOut(BaseModel):
     token_type: Literal["bearer"] = "bearer"
 
 
+class SessionOut(BaseModel):
+    user: UserOut = Field(description="The signed-in user, as GET /api/users/me returns it.")
+    csrf_token: str = Field(
+        description="Send it as the X-CSRF-Token header with every POST, PUT, PATCH and "
+        "DELETE made with the session cookie."
+    )
+
+
+class InfoOut(BaseModel):
+    service: Literal["netsandbox chat"] = "netsandbox chat"
+    version: str = Field(examples=["0.1.0"])
+    registration: Literal["open", "code", "closed"] = Field(
+        description="open: anyone may register; code: registration needs the teacher's join "
+        "code; closed: the teacher creates the accounts."
+    )
+    max_message_length: int = Field(examples=[BODY_MAX])
+    max_status_length: int = Field(examples=[STATUS_MAX])
+    max_display_name_length: int = Field(examples=[DISPLAY_NAME_MAX])
+
+
 class HealthOut(BaseModel):
     status: Literal["ok"] = "ok"
     database: str = Field(examples=["sqlite"])

@@ -1,9 +1,11 @@
-"""Passwords (argon2id) and bearer tokens (random, kept only as SHA-256 hashes)."""
+"""Passwords (argon2id), bearer tokens and sessions (random, kept only as SHA-256 hashes), and
+the CSRF token derived from a session."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import secrets
 from functools import cached_property
 
@@ -16,6 +18,7 @@ ARGON2_MEMORY_KIB = 19 * 1024
 ARGON2_TIME_COST = 2
 
 TOKEN_BYTES = 32
+CSRF_LABEL = b"netsandbox chat csrf token"
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud, typed by hand
 
 
@@ -69,6 +72,18 @@ def token_digest(token: str) -> str:
     one can guess, so there is nothing to slow down.
     """
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def csrf_token(session: str) -> str:
+    """The CSRF token of a session: HMAC-SHA256 keyed with the session, of a fixed label.
+
+    Derived, not stored: every process computes the same one with no shared state, and it
+    ends with its session. Page scripts may read it; knowing it does not reveal the session
+    (the key of an HMAC cannot be recovered from its output), and it differs from the
+    session's digest kept in the database.
+    """
+    key = session.encode("utf-8", "surrogatepass")
+    return hmac.new(key, CSRF_LABEL, hashlib.sha256).hexdigest()
 
 
 def new_password(groups: int = 3, size: int = 4) -> str:

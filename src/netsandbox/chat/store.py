@@ -18,7 +18,15 @@ from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select,
 
 from netsandbox.chat.db import Conflict, Database, Query, Row, Transaction, iso
 from netsandbox.chat.errors import ChatError, invalid
-from netsandbox.chat.models import ID_MAX, idempotency_keys, messages, tokens, users, utc_now
+from netsandbox.chat.models import (
+    ID_MAX,
+    TokenKind,
+    idempotency_keys,
+    messages,
+    tokens,
+    users,
+    utc_now,
+)
 
 __all__ = ["ChatStore", "UsernameTaken", "Versions", "fingerprint", "iso"]
 
@@ -122,9 +130,13 @@ _SET_PASSWORD = Query(
 )
 _SET_LAST_SEEN = Query(update(users).where(users.c.id == P("id")).values(last_seen_at=P("at")))
 _INSERT_TOKEN = Query(
-    insert(tokens).values(user_id=P("user_id"), token_hash=P("digest"), created_at=P("at"))
-)
+    insert(tokens).values(user_id=P("user_id"), token_hash=P("digest"), created_at=P("at"),
+                          kind=P("kind"))
+)  # fmt: skip
 _TOKEN_USER = Query(select(tokens.c.user_id).where(tokens.c.token_hash == P("digest")))
+_SESSION_USER = Query(
+    select(tokens.c.user_id).where(tokens.c.token_hash == P("digest"), tokens.c.kind == "session")
+)
 _DELETE_TOKEN = Query(
     delete(tokens).where(tokens.c.token_hash == P("digest")).returning(tokens.c.id)
 )
@@ -335,17 +347,23 @@ class ChatStore:
 
     # --- tokens --------------------------------------------------------------------------
 
-    async def add_token(self, user_id: int, digest: str) -> None:
+    async def add_token(self, user_id: int, digest: str, kind: TokenKind = "bearer") -> None:
         now = utc_now()
 
         async def job(tx: Transaction) -> None:
-            await tx.execute(_INSERT_TOKEN, user_id=user_id, digest=digest, at=now)
+            await tx.execute(_INSERT_TOKEN, user_id=user_id, digest=digest, at=now, kind=kind)
             await tx.execute(_SET_LAST_SEEN, id=user_id, at=now)
 
         await self.db.write(job)
 
     async def user_for_token(self, digest: str) -> int | None:
+        """The user of a token of either kind (a session is a credential too)."""
         rows = await self.db.fetch(_TOKEN_USER, digest=digest)
+        return rows[0][0] if rows else None
+
+    async def user_for_session(self, digest: str) -> int | None:
+        """The user of a session; None for an API token (a cookie carries only sessions)."""
+        rows = await self.db.fetch(_SESSION_USER, digest=digest)
         return rows[0][0] if rows else None
 
     async def revoke_token(self, digest: str) -> bool:

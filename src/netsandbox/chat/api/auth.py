@@ -10,8 +10,9 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request, Response
 
 from netsandbox.chat.api.common import errors, json_response
-from netsandbox.chat.deps import Chat, Token
+from netsandbox.chat.deps import Chat, CurrentCaller
 from netsandbox.chat.errors import ChatError, invalid
+from netsandbox.chat.models import TokenKind
 from netsandbox.chat.schemas import RegisterRequest, TokenOut, UserOut
 from netsandbox.chat.store import UsernameTaken
 
@@ -21,6 +22,10 @@ CREDENTIAL_FIELDS = ("username", "password")
 # Fields an OAuth2 client (the docs' "Authorize" dialog) may send along, ignored here.
 OAUTH2_EXTRA_FIELDS = ("grant_type", "scope", "client_id", "client_secret")
 CREDENTIAL_MAX = 1024
+# What _credentials accepts for each field: non-empty text without NUL, at most 1024 long.
+CREDENTIAL_SCHEMA = {
+    "type": "string", "minLength": 1, "maxLength": CREDENTIAL_MAX, "pattern": "^[^\\u0000]*$"
+}  # fmt: skip
 
 TOKEN_REQUEST_BODY = {
     "required": True,
@@ -30,8 +35,8 @@ TOKEN_REQUEST_BODY = {
                 "type": "object",
                 "required": ["username", "password"],
                 "properties": {
-                    "username": {"type": "string", "examples": ["ada"]},
-                    "password": {"type": "string", "examples": ["correct-horse-battery"]},
+                    "username": {**CREDENTIAL_SCHEMA, "examples": ["ada"]},
+                    "password": {**CREDENTIAL_SCHEMA, "examples": ["correct-horse-battery"]},
                     "grant_type": {"type": "string", "enum": ["password"]},
                 },
             }
@@ -52,26 +57,37 @@ async def create_token(request: Request, chat: Chat) -> Response:
     """Send `username` and `password` as form fields (OAuth2 password flow), for example
     `requests.post(url, data={"username": "ada", "password": "..."})`; JSON is accepted too.
     Then send the token on every other request: `Authorization: Bearer <access_token>`."""
-    fields = await _credentials(request)
+    token = await password_login(request, chat, "bearer", OAUTH2_EXTRA_FIELDS)
+    return json_response({"access_token": token, "token_type": "bearer"})
+
+
+async def password_login(
+    request: Request, chat: Chat, kind: TokenKind, extra_fields: tuple[str, ...] = ()
+) -> str:
+    """A new token or session for the username and password the request sends, with the
+    login rate limits (per username and address) applied; ``extra_fields`` may come too
+    and are ignored (those an OAuth2 client sends to the token route)."""
+    fields = await _credentials(request, extra_fields)
     address = request.client.host if request.client else "-"
     username = fields["username"].strip().lower()
     chat.limits.check_login(address, username)
     try:
-        token = await chat.auth.login(username, fields["password"])
+        token = await chat.auth.login(username, fields["password"], kind)
     except ChatError:
         chat.limits.login_failed(address, username)
         raise
     chat.limits.login_succeeded(address, username)
-    return json_response({"access_token": token, "token_type": "bearer"})
+    return token
 
 
 @router.delete(
     "/token", summary="Log out: revoke this token", status_code=204, responses=errors(401)
 )
-async def delete_token(chat: Chat, token: Token) -> Response:
-    """The token sent in `Authorization` stops working at once."""
-    await chat.auth.user_id(token)
-    await chat.auth.logout(token)
+async def delete_token(chat: Chat, caller: CurrentCaller) -> Response:
+    """The token sent in `Authorization` stops working at once, and the event streams opened
+    with it end. (Sent with the session cookie instead, it ends the session, as
+    DELETE /api/session does.)"""
+    await chat.revoke(caller.credential)
     return Response(status_code=204)
 
 
@@ -124,7 +140,7 @@ async def register(account: RegisterRequest, request: Request, chat: Chat) -> Re
     )
 
 
-async def _credentials(request: Request) -> dict[str, str]:
+async def _credentials(request: Request, extra_fields: tuple[str, ...]) -> dict[str, str]:
     """Username and password from a form (as OAuth2 says) or a JSON object."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = await request.body()
@@ -151,7 +167,7 @@ async def _credentials(request: Request) -> dict[str, str]:
             "requests.post(url, data={'username': ..., 'password': ...})",
         )
     for name in data:
-        if name not in CREDENTIAL_FIELDS + OAUTH2_EXTRA_FIELDS:
+        if name not in CREDENTIAL_FIELDS + extra_fields:
             raise invalid(
                 name, "unknown field: send only username and password", rule="extra_forbidden"
             )
@@ -161,8 +177,7 @@ async def _credentials(request: Request) -> dict[str, str]:
             raise invalid(name, "is required (a non-empty string)", rule="missing")
         if len(value) > CREDENTIAL_MAX or "\x00" in value or not _is_unicode(value):
             raise invalid(name, f"must be at most {CREDENTIAL_MAX} characters of text")
-    grant = data.get("grant_type")
-    if grant is not None and grant != "password":
+    if "grant_type" in data and data["grant_type"] != "password":
         raise invalid("grant_type", "only the 'password' grant is supported")
     return {name: data[name] for name in CREDENTIAL_FIELDS}
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 
 from netsandbox.chat.api.common import errors
-from netsandbox.chat.deps import Chat, StreamUserId
+from netsandbox.chat.deps import Chat, StreamCaller
 from netsandbox.chat.events.model import EVENT_TYPES
 from netsandbox.chat.events.stream import EventStream
 
@@ -21,9 +21,12 @@ offline). Each event has an `id:`, an `event:` type and one `data:` line of JSON
 line (`: heartbeat`) comes every 15 s while nothing else does.
 
 Authenticate with `Authorization: Bearer <token>` (read the stream with `fetch` or
-`httpx.stream`, not a URL with the token in it). After a dropped connection, reconnect with
-the header `Last-Event-ID: <the last id you got>`: the events you missed (the last 1,000
-kept) come first; if yours is older, a `reset` event tells you to fetch the state again.
+`httpx.stream`, not a URL with the token in it), or, in a browser, with the session cookie
+that POST /api/session sets (an `EventSource` sends it by itself). Logging out ends the
+streams opened with that token or session (`closed` / `logged_out`). After a dropped
+connection, reconnect with the header `Last-Event-ID: <the last id you got>`: the events you
+missed (the last 1,000 kept) come first; if yours is older, a `reset` event tells you to
+fetch the state again.
 A user may have 5 streams open: a sixth closes the oldest. See docs/events.md."""
 
 # One event of the stream, as an SSE reader hands it over (every field is text).
@@ -64,13 +67,16 @@ LastEventIdHeader = Annotated[
     },
 )  # fmt: skip
 async def events(
-    chat: Chat, me: StreamUserId, last_event_id: LastEventIdHeader = None
+    chat: Chat, caller: StreamCaller, last_event_id: LastEventIdHeader = None
 ) -> EventStream:
+    me = caller.user_id
     after = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
     subscription = chat.broker.subscribe(me, after)
     chat.presence.stream_opened(me)
+    chat.streams.opened(caller.credential, subscription)
 
     def closed() -> None:
+        chat.streams.closed(caller.credential, subscription)
         chat.broker.unsubscribe(subscription)
         chat.presence.stream_closed(me)
 

@@ -174,7 +174,7 @@ def _headers(scope: Scope) -> Headers | None:
 
 async def _user(chat: ChatContext, headers: Headers) -> int | None:
     authorization = headers.get(b"authorization")
-    if authorization is None:
+    if authorization is None:  # the session cookie, say: the routes check its CSRF token
         return None
     return await chat.auth.known_user(authorization.decode("latin-1"))
 

@@ -24,6 +24,7 @@ EVENT_TYPES = (
 TOO_MANY_STREAMS = "too_many_streams"
 TOO_SLOW = "too_slow"
 SHUTDOWN = "shutdown"
+LOGGED_OUT = "logged_out"  # the token or session the stream was opened with was revoked
 
 HEARTBEAT = b": heartbeat\n\n"
 

@@ -3,21 +3,35 @@
 FastAPI's own pages load their JavaScript and CSS from a CDN, which a classroom without
 internet cannot reach. The same pages are served here with every asset from this server:
 Swagger UI 5 and ReDoc come from the ``fastapi-offline`` package (we use only its static
-files) and are served under ``/docs/assets/``.
+files) and are served under ``/docs/assets/``; our own few files (Swagger UI's start-up
+script, the pages' styles) under ``/docs/static/``. The pages have no inline script or
+style, so they work under a strict Content-Security-Policy (see ``csp.py``).
 """
 
 from __future__ import annotations
 
+import json
+from html import escape
 from importlib.resources import files
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.docs import swagger_ui_default_parameters
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 
+from netsandbox.core.http.csp import STRICT_POLICY
+
 ASSETS_URL = "/docs/assets"
+STATIC_URL = "/docs/static"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+# Each page sends the strict policy (csp.py) plus what its viewer needs, never inline script:
+# Swagger UI's stylesheet draws its icons with data: images; ReDoc also styles itself with
+# <style> elements it writes at run time (styled-components) and searches in a worker it
+# builds from a blob: URL.
+SWAGGER_POLICY = f"{STRICT_POLICY}; img-src 'self' data:"
+REDOC_POLICY = f"{SWAGGER_POLICY}; style-src 'self' 'unsafe-inline'; worker-src blob:"
 SWAGGER_PARAMETERS = {
     "validatorUrl": None,  # the default would send the spec to an online validator
     "tryItOutEnabled": True,
@@ -41,25 +55,44 @@ def install_docs(app: FastAPI, docs_url: str = "/docs", redoc_url: str = "/redoc
         raise ValueError("the docs need the OpenAPI document: keep openapi_url set")
     openapi_url = app.openapi_url
     app.mount(ASSETS_URL, StaticFiles(directory=assets_dir()), name="docs-assets")
+    app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="docs-static")
+    swagger_html = swagger_page(f"{app.title}: interactive docs", openapi_url)
+    redoc_html = redoc_page(f"{app.title}: reference", openapi_url)
 
     async def swagger_ui(request: Request) -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=openapi_url,
-            title=f"{app.title}: interactive docs",
-            swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
-            swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
-            swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
-            swagger_ui_parameters=SWAGGER_PARAMETERS,
-        )
+        return HTMLResponse(swagger_html, headers={"Content-Security-Policy": SWAGGER_POLICY})
 
     async def redoc(request: Request) -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=openapi_url,
-            title=f"{app.title}: reference",
-            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
-            with_google_fonts=False,
-        )
+        return HTMLResponse(redoc_html, headers={"Content-Security-Policy": REDOC_POLICY})
 
     app.add_api_route(docs_url, swagger_ui, methods=["GET"], include_in_schema=False)
     app.add_api_route(redoc_url, redoc, methods=["GET"], include_in_schema=False)
+
+
+def swagger_page(title: str, openapi_url: str) -> str:
+    """Swagger UI's page; its settings travel in ``data-config``, read by swagger-init.js."""
+    config = {**swagger_ui_default_parameters, **SWAGGER_PARAMETERS, "url": openapi_url}
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title>"
+        f'<link rel="stylesheet" href="{ASSETS_URL}/swagger-ui.css">'
+        f'<link rel="icon" href="{ASSETS_URL}/favicon.png"></head>\n<body>'
+        f'<div id="swagger-ui" data-config="{escape(json.dumps(config))}"></div>'
+        f'<script src="{ASSETS_URL}/swagger-ui-bundle.js"></script>'
+        f'<script src="{STATIC_URL}/swagger-init.js"></script></body></html>\n'
+    )
+
+
+def redoc_page(title: str, openapi_url: str) -> str:
+    """ReDoc's page: the ``<redoc>`` element and its script (no fonts from the internet)."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title>"
+        f'<link rel="stylesheet" href="{STATIC_URL}/redoc.css">'
+        f'<link rel="icon" href="{ASSETS_URL}/favicon.png"></head>\n<body>'
+        "<noscript>ReDoc needs JavaScript to show the documentation.</noscript>"
+        f'<redoc spec-url="{escape(openapi_url)}"></redoc>'
+        f'<script src="{ASSETS_URL}/redoc.standalone.js"></script></body></html>\n'
+    )

@@ -119,7 +119,10 @@ def _every_route(router: object) -> Iterable[object]:
 def _default_message(request: Request, status: int, headers: dict[str, str]) -> str:
     target = f"{request.method} {request.url.path}"
     if status == 404:
-        return f"Nothing at {request.url.path}. GET / lists the endpoints; /docs documents them."
+        app = request.scope.get("app")
+        index = getattr(getattr(app, "state", None), "index_path", "/")
+        nothing = f"Nothing at {request.url.path}."
+        return f"{nothing} GET {index} lists the endpoints; /docs documents them."
     if status == 405:
         allowed = headers.get("Allow") or headers.get("allow") or "see /docs"
         return f"{target} is not allowed; this path accepts: {allowed}."

@@ -1,4 +1,4 @@
-"""``GET /``: a small page listing a service's endpoints and linking its docs.
+"""``GET /`` (or another path): a small page listing a service's endpoints and linking its docs.
 
 A browser gets HTML; a program that asks for JSON (``Accept: application/json``) gets the
 same list as data. The list is read from the app's OpenAPI document, so it cannot drift
@@ -17,18 +17,14 @@ from starlette.responses import HTMLResponse, Response
 
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 
-_STYLE = """
-body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
-line-height:1.5;color:#1d2330}
-code,a.try{font-family:ui-monospace,monospace}table{border-collapse:collapse;width:100%}
-td,th{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #dde}
-.m{font-weight:600;color:#2456a6}nav a{margin-right:1rem}
-"""
+# The page's style, a served file (no inline style: see csp.py); installed with the docs.
+STYLESHEET_URL = "/docs/static/index.css"
 
 
 def install_index(app: FastAPI, path: str = "/") -> None:
     """Answer ``GET path`` with the list of endpoints (HTML, or JSON when asked)."""
     cache: dict[str, bytes] = {}
+    app.state.index_path = path  # 404 messages point there
 
     async def index(request: Request) -> Response:
         if wants_json(request.headers.get("accept", "")):
@@ -115,7 +111,7 @@ def render_html(data: dict[str, Any]) -> str:
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<style>{_STYLE}</style></head><body><h1>{title}</h1>"
+        f'<link rel="stylesheet" href="{STYLESHEET_URL}"></head><body><h1>{title}</h1>'
         f"<p>{escape(data['description'] or '')}</p>"
         f'<nav><a href="{data["docs"]}">Interactive docs</a><a href="{data["redoc"]}">'
         f'Reference</a><a href="{escape(data["openapi"] or "")}">OpenAPI (JSON)</a></nav>'
