@@ -67,3 +67,15 @@ async def test_the_async_client_reconnects_after_a_restart(start_service: StartS
             assert (await next_of("message.created")).message == sent
         finally:
             listener.cancel()
+
+
+def test_the_stream_ends_when_its_token_is_revoked(start_service: StartService) -> None:
+    server = start_service("chat", "--registration", "open")
+    with ChatClient(url(server)) as ada:
+        ada.register("ada", PASSWORD)
+        ada.login("ada", PASSWORD)
+        stream = ada.events(last_event_id=1)
+        assert next(stream).type == "reset"  # the stream is open
+        ada.logout()
+        rest = list(stream)  # ends: no reconnection with a revoked token (that would be a 401)
+        assert [(e.type, e.data) for e in rest] == [("closed", {"reason": "logged_out"})]

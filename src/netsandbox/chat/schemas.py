@@ -167,6 +167,24 @@ class MessageCreate(StrictModel):
     body: MessageBody
 
 
+class ConversationRead(StrictModel):
+    """Which of a conversation's messages to mark read: all those up to the newest one shown."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"up_to": 42}]})
+
+    up_to: Id | None = Field(
+        None,
+        description="The id of the newest message you have shown; later ones stay unread. "
+        "Leave it out to mark every message read.",
+    )
+
+
+class MarkedRead(BaseModel):
+    items: list[MessageOut] = Field(
+        description="The messages this marked read (oldest first); the others already were."
+    )
+
+
 class RegisterRequest(StrictModel):
     """A new account, when the server allows self-registration."""
 

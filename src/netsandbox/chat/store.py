@@ -154,6 +154,13 @@ _MARK_READ = Query(
     .values(read_at=P("at"))
     .returning(messages.c.recipient_id)
 )
+_MARK_CONVERSATION_READ = Query(
+    update(messages)
+    .where(messages.c.sender_id == P("sender"), messages.c.recipient_id == P("me"),
+           messages.c.read_at.is_(None), messages.c.id <= P("upto"))
+    .values(read_at=P("at"))
+    .returning(*MESSAGE_COLUMNS)
+)  # fmt: skip
 _REPLAY = Query(
     select(case((idempotency_keys.c.created_at >= P("since"), 1), else_=0),
            idempotency_keys.c.fingerprint, *MESSAGE_COLUMNS)
@@ -472,6 +479,23 @@ class ChatStore:
                 self.inbox_versions.bump(recipient)
 
         await self.db.write(job, on_commit=changed)
+
+    async def mark_conversation_read(self, me: int, sender: int, up_to: int) -> list[JSON]:
+        """Mark read every unread message ``sender`` sent ``me``, up to id ``up_to``; the
+        messages this changed, oldest first (one transaction, however many)."""
+        now = utc_now()
+
+        async def job(tx: Transaction) -> list[Row]:
+            return await tx.execute(_MARK_CONVERSATION_READ, sender=sender, me=me, upto=up_to,
+                                    at=now)  # fmt: skip
+
+        def changed(rows: list[Row]) -> None:
+            if rows:
+                self.inbox_versions.bump(me)
+
+        rows = await self.db.write(job, on_commit=changed)
+        text = self.db.moment_text
+        return sorted((message_json(row, text) for row in rows), key=lambda m: m["id"])
 
     async def inbox(
         self, user: int, *, unread: bool, sender: int | None, limit: int, before: int | None

@@ -27,8 +27,9 @@ from starlette.requests import Request
 
 from netsandbox.chat.errors import SIGN_IN_AGAIN, ChatError, unauthorized
 from netsandbox.chat.security import csrf_token
+from netsandbox.core.http.cookies import CHAT_SESSION_COOKIE
 
-COOKIE_NAME = "netsandbox_session"
+COOKIE_NAME = CHAT_SESSION_COOKIE
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # What new_token() makes (43 characters of URL-safe base64), with room to change it; anything

@@ -115,6 +115,11 @@ class Event:
         return User.from_json(self.data) if self.type in ("user.created", "user.status") else None
 
 
+# Reasons a stream is closed for good: another of my streams took its place, or its token was
+# revoked (logged out). After "too_slow" or "shutdown", reconnecting is right.
+FINAL_CLOSES = ("too_many_streams", "logged_out")
+
+
 class _EventReader:
     """Reads server-sent event lines; remembers the last id (for reconnecting), the retry
     delay the server asked for, and whether the server said not to come back."""
@@ -141,8 +146,8 @@ class _EventReader:
             data = json.loads("\n".join(self._data))
             event = Event(self._type, self.last_id, data)
             self._type, self._data = "message", []
-            if event.type == "closed" and data.get("reason") == "too_many_streams":
-                self.done = True  # another of my streams took this one's place
+            if event.type == "closed" and data.get("reason") in FINAL_CLOSES:
+                self.done = True  # coming back would be refused or close another stream
             return event
         name, _, value = line.partition(":")
         value = value[1:] if value.startswith(" ") else value

@@ -9,7 +9,7 @@ from netsandbox import __version__
 from netsandbox.core.http import configure_app, install_index
 from netsandbox.core.http.fast_lane import with_fast_lane
 from netsandbox.core.settings import ServiceSettings
-from netsandbox.echo.middleware import Cors, HeadAsGet
+from netsandbox.echo.middleware import Cors, HeadAsGet, Isolation
 from netsandbox.echo.responses import EchoJSON
 from netsandbox.echo.routes import (
     auth,
@@ -53,4 +53,5 @@ def create_app(settings: ServiceSettings) -> ASGIApp:
         app.include_router(module.router)
     configure_app(app)
     app.add_middleware(HeadAsGet)
-    return Cors(with_fast_lane(app, {"/get": methods.FastGet(app)}))
+    served = Cors(with_fast_lane(app, {"/get": methods.FastGet(app)}))
+    return Isolation(served, own_pages=frozenset({"/", "/docs", "/redoc"}))

@@ -4,12 +4,15 @@
   HEAD to every GET route; FastAPI does not, and would answer 405).
 * ``Cors``: the CORS headers httpbin adds to every response, and answers to preflight
   ``OPTIONS`` requests, so ``fetch()`` from a page on another origin works as with httpbin.org.
+* ``Isolation``: what the echo reflects cannot run as a page nor show the chat's session.
 """
 
 from __future__ import annotations
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from netsandbox.core.http.cookies import CHAT_SESSION_COOKIE
 
 PREFLIGHT_METHODS = b"GET, POST, PUT, DELETE, PATCH, OPTIONS"
 
@@ -72,3 +75,58 @@ class Cors:
             headers.append((b"access-control-allow-headers", requested.encode("latin-1")))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
+
+
+class Isolation:
+    """Keeps what the echo reflects from being used against the other services of the host.
+
+    The echo sends back whatever a request asks for, on purpose: any header
+    (``/response-headers?Content-Type=text/html&X=<script>...``), any body (``/base64``), the
+    request's cookies. A page built that way would run as the echo's origin, and browsers
+    share cookies between the ports of one host, so it could read the chat's session cookie.
+    Two rules close that: every echoed response carries ``Content-Security-Policy: sandbox``
+    (a page the echo reflects runs no script and gets no origin of its own; a policy a
+    request adds can only tighten it), and the chat's session cookie is removed from the
+    request before any route sees it, so no endpoint can show it. The echo's own pages (its
+    index and docs) keep the policies they set.
+    """
+
+    def __init__(self, app: ASGIApp, own_pages: frozenset[str]) -> None:
+        self.app = app
+        self._own_pages = own_pages
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope["headers"] = _without_chat_session(scope["headers"])
+        if scope["path"] in self._own_pages:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_sandboxed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()), SANDBOX]}
+            await send(message)
+
+        await self.app(scope, receive, send_sandboxed)
+
+
+SANDBOX = (b"content-security-policy", b"sandbox; default-src 'none'")
+_SESSION_PREFIX = CHAT_SESSION_COOKIE.encode() + b"="
+
+
+def _without_chat_session(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` with the chat's session cookie taken out of every ``Cookie`` header (and a
+    header left empty by that dropped)."""
+    if not any(name == b"cookie" and _SESSION_PREFIX in value for name, value in headers):
+        return headers  # the usual case: nothing to copy
+    kept = []
+    for name, value in headers:
+        if name == b"cookie" and _SESSION_PREFIX in value:
+            pairs = [p for p in value.split(b";") if not p.strip().startswith(_SESSION_PREFIX)]
+            value = b";".join(pairs).strip()
+            if not value:
+                continue
+        kept.append((name, value))
+    return kept

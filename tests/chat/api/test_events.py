@@ -147,3 +147,16 @@ def test_sigterm_closes_open_streams_and_exits_within_5_seconds(chat, api) -> No
             closed, _ = stream.until("closed")
             assert closed.data == {"reason": "shutdown"}
         assert chat.process.wait(timeout=5) == 0
+
+
+def test_marking_a_conversation_read_sends_each_read_mark(chat, api) -> None:
+    ada, bob = join(chat, api, "ada"), join(chat, api, "bob")
+    sent = [
+        api.post("/api/messages", json={"to": bob.id, "body": b}, headers=ada.headers).json()
+        for b in ("one", "two")
+    ]
+    with open_events(base_url(chat), ada.token) as adas:
+        api.post(f"/api/conversations/{ada.id}/read", headers=bob.headers).raise_for_status()
+        first, _ = adas.until("message.read")
+        second, _ = adas.until("message.read")
+        assert [first.data["id"], second.data["id"]] == [m["id"] for m in sent]

@@ -16,7 +16,14 @@ from netsandbox.chat.api.common import (
 )
 from netsandbox.chat.deps import Chat, CurrentUserId
 from netsandbox.chat.errors import not_found
-from netsandbox.chat.schemas import DEFAULT_LIMIT, ConversationPage, MessagePage
+from netsandbox.chat.models import ID_MAX
+from netsandbox.chat.schemas import (
+    DEFAULT_LIMIT,
+    ConversationPage,
+    ConversationRead,
+    MarkedRead,
+    MessagePage,
+)
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 
@@ -51,3 +58,25 @@ async def read_conversation(
         raise not_found("user", user_id)
     items, next_cursor = await chat.store.conversation(me, user_id, clamp(limit), cursor)
     return json_response({"items": items, "next_cursor": next_cursor})
+
+
+@router.post(
+    "/{user_id}/read", summary="Mark a conversation read (the messages this user sent me)",
+    response_model=MarkedRead, responses=errors(401, 404, 422, 429),
+)  # fmt: skip
+async def mark_conversation_read(
+    user_id: Annotated[int, id_path("other user")],
+    chat: Chat,
+    me: CurrentUserId,
+    read: ConversationRead | None = None,
+) -> Response:
+    """Sets `read_at` on every unread message this user sent me (up to `up_to` when given),
+    in one request: what a client does when a conversation is opened. Each message marked
+    is also sent as a `message.read` event, as `POST /api/messages/{id}/read` does."""
+    if await chat.store.get_user(user_id) is None:
+        raise not_found("user", user_id)
+    up_to = read.up_to if read is not None and read.up_to is not None else ID_MAX
+    marked = await chat.store.mark_conversation_read(me, user_id, up_to)
+    for message in marked:
+        chat.events.message_read(message)
+    return json_response({"items": marked})

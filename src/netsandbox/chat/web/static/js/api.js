@@ -158,8 +158,13 @@ export function sendMessage(to, body) {
   });
 }
 
-export function markRead(messageId) {
-  return request("POST", `/api/messages/${messageId}/read`);
+// Marks read, in one request, what this user sent me up to the newest message on screen;
+// the answer lists the messages it changed.
+export async function markConversationRead(userId, upTo) {
+  const answer = await request("POST", `/api/conversations/${userId}/read`, {
+    json: { up_to: upTo },
+  });
+  return answer.items;
 }
 
 // crypto.randomUUID() exists only on https and localhost pages; a class server is often

@@ -142,22 +142,27 @@ export function createConversation({ state, onRead }) {
     }
   }
 
-  // Marks read, one request after the other, what was sent to me and is on screen.
+  // Marks read, in one request, what was sent to me and is on screen.
   async function markRead() {
     if (document.visibilityState !== "visible" || state.openUserId === null) return;
-    for (const { message } of [...shown.values()]) {
-      if (message.to !== state.me.id || message.read_at || marking.has(message.id)) continue;
-      marking.add(message.id);
-      try {
-        const read = await api.markRead(message.id);
-        put(read);
+    const userId = state.openUserId;
+    const unread = [...shown.values()]
+      .map(({ message }) => message)
+      .filter((m) => m.to === state.me.id && !m.read_at && !marking.has(m.id));
+    if (unread.length === 0) return;
+    const ids = unread.map((m) => m.id);
+    ids.forEach((id) => marking.add(id));
+    try {
+      // Older unread messages, not loaded yet, are marked too: shown ones get their mark.
+      for (const read of await api.markConversationRead(userId, Math.max(...ids))) {
+        if (shown.has(read.id)) put(read);
         onRead(read);
-      } catch (error) {
-        console.warn(`marking message ${message.id} read:`, api.errorText(error));
-        return; // the next message or a return to this tab tries again
-      } finally {
-        marking.delete(message.id);
       }
+    } catch (error) {
+      // The next message, or a return to this tab, tries again.
+      console.warn("marking messages read:", api.errorText(error));
+    } finally {
+      ids.forEach((id) => marking.delete(id));
     }
   }
 
