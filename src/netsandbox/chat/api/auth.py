@@ -27,23 +27,25 @@ CREDENTIAL_SCHEMA = {
     "type": "string", "minLength": 1, "maxLength": CREDENTIAL_MAX, "pattern": "^[^\\u0000]*$"
 }  # fmt: skip
 
-TOKEN_REQUEST_BODY = {
-    "required": True,
-    "content": {
-        media: {
-            "schema": {
-                "type": "object",
-                "required": ["username", "password"],
-                "properties": {
-                    "username": {**CREDENTIAL_SCHEMA, "examples": ["ada"]},
-                    "password": {**CREDENTIAL_SCHEMA, "examples": ["correct-horse-battery"]},
-                    "grant_type": {"type": "string", "enum": ["password"]},
-                },
-            }
-        }
-        for media in ("application/x-www-form-urlencoded", "application/json")
-    },
-}
+
+def credentials_body(media_types: tuple[str, ...], **extra: dict) -> dict:
+    """The OpenAPI request body of a sign-in: username and password (plus ``extra``
+    properties), in each of ``media_types``, the first one being the documented default."""
+    properties = {
+        "username": {**CREDENTIAL_SCHEMA, "examples": ["ada"]},
+        "password": {**CREDENTIAL_SCHEMA, "examples": ["correct-horse-battery"]},
+        **extra,
+    }
+    schema = {"type": "object", "required": ["username", "password"], "properties": properties}
+    if not extra:
+        schema["additionalProperties"] = False
+    return {"required": True, "content": {media: {"schema": schema} for media in media_types}}
+
+
+TOKEN_REQUEST_BODY = credentials_body(
+    ("application/x-www-form-urlencoded", "application/json"),
+    grant_type={"type": "string", "enum": ["password"]},
+)
 
 
 @router.post(

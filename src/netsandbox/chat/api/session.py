@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from netsandbox.chat.api.auth import CREDENTIAL_SCHEMA, password_login
+from netsandbox.chat.api.auth import credentials_body, password_login
 from netsandbox.chat.api.common import errors, json_response
 from netsandbox.chat.context import ChatContext
 from netsandbox.chat.deps import Chat, SessionCaller
@@ -36,23 +36,7 @@ SET_COOKIE = {
     }
 }
 # JSON first: the web client sends JSON; a form works too, as for POST /api/auth/token.
-SESSION_REQUEST_BODY = {
-    "required": True,
-    "content": {
-        media: {
-            "schema": {
-                "type": "object",
-                "required": ["username", "password"],
-                "properties": {
-                    "username": {**CREDENTIAL_SCHEMA, "examples": ["ada"]},
-                    "password": {**CREDENTIAL_SCHEMA, "examples": ["correct-horse-battery"]},
-                },
-                "additionalProperties": False,
-            }
-        }
-        for media in ("application/json", "application/x-www-form-urlencoded")
-    },
-}
+SESSION_REQUEST_BODY = credentials_body(("application/json", "application/x-www-form-urlencoded"))
 
 
 @router.post(
