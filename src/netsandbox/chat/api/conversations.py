@@ -62,7 +62,7 @@ async def read_conversation(
 
 @router.post(
     "/{user_id}/read", summary="Mark a conversation read (the messages this user sent me)",
-    response_model=MarkedRead, responses=errors(401, 404, 422, 429),
+    response_model=MarkedRead, responses=errors(400, 401, 404, 422, 429),
 )  # fmt: skip
 async def mark_conversation_read(
     user_id: Annotated[int, id_path("other user")],
