@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib.metadata
-import json
-import os
-import platform
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -30,12 +27,16 @@ from pathlib import Path
 
 from chatbench import json_server, load, report, targets
 from chatbench.seed import DataSet, seed
-from httpbench import cpu, others, wrk
+from common import runner
+from common.cpu import with_server_cpu
+from common.quiet import wait_until_alone
+from httpbench import wrk
 
 SERVER_CORE = 0
 WRK_CORE = 1
-OUT = Path(__file__).resolve().parent / "out"
 MILLION = 1_000_000
+PACKAGES = ("uvicorn", "uvloop", "httptools", "starlette", "fastapi", "orjson", "sqlalchemy",
+            "aiosqlite", "pydantic")  # fmt: skip
 
 
 def parse_args() -> argparse.Namespace:
@@ -76,47 +77,22 @@ def chosen_targets(only: str | None) -> list[targets.Target]:
 
 
 def machine(wrk_binary: str, node_versions: dict[str, str] | None) -> dict:
-    cpu_model = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
-        platform.processor(),
-    )  # fmt: skip
-    names = ("uvicorn", "uvloop", "httptools", "starlette", "fastapi", "orjson", "sqlalchemy",
-             "aiosqlite", "pydantic")  # fmt: skip
-    import sqlite3
-
-    return {
-        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
-        "nproc": os.cpu_count(),
-        "cpu": cpu_model,
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "versions": {
-            **{name: importlib.metadata.version(name) for name in names},
-            "wrk": wrk.version(wrk_binary),
-            **(node_versions or {}),
-        },
-        "load_average_at_start": os.getloadavg(),
-    }
+    info = runner.machine(PACKAGES, sqlite=sqlite3.sqlite_version)
+    info["versions"].update({"wrk": wrk.version(wrk_binary), **(node_versions or {})})
+    return info
 
 
 def measure_once(
     server, mode: str, data: DataSet, binary: str, args, seed_: int
 ) -> tuple[dict, int]:
     """A warm-up run then a measured one; the figures and the 2xx count of both."""
-    waited = others.wait_until_alone()
+    waited = wait_until_alone()
     warm = load.Load(server.url, mode, data.tokens, args.connections, args.warmup, seed_)
     warm_figures = load.run(binary, warm, WRK_CORE)
     measured = dataclasses.replace(warm, duration=args.duration, seed=seed_ + 1)
-    cpu_before = cpu.tree_cpu_seconds(server.process.pid)
-    core_before = cpu.core_seconds(SERVER_CORE)
-    figures = load.run(binary, measured, WRK_CORE)
-    core = cpu.core_share(core_before, cpu.core_seconds(SERVER_CORE), figures["wall_s"])
-    cpu_used = cpu.tree_cpu_seconds(server.process.pid) - cpu_before
-    figures["server_cpu_pct"] = 100 * cpu_used / figures["wall_s"]
-    figures["server_core"] = core
-    figures["others_on_core_pct"] = max(0.0, core["busy_pct"] - figures["server_cpu_pct"])
+    figures = with_server_cpu(
+        server.process.pid, SERVER_CORE, lambda: load.run(binary, measured, WRK_CORE)
+    )
     figures["waited_for_others_s"] = round(waited, 1)
     return figures, warm_figures["acknowledged"] + figures["acknowledged"]
 
@@ -210,15 +186,12 @@ def measure_million(count: int, binary: str, args, work: Path, logs: Path) -> di
 
 def main() -> int:
     args = parse_args()
-    if not {SERVER_CORE, WRK_CORE} <= os.sched_getaffinity(0):
-        raise SystemExit("the benchmark needs cores 0 and 1 (servers and wrk)")
-    os.sched_setaffinity(0, {WRK_CORE})  # keep this script off the servers' core
+    runner.pin_runner(SERVER_CORE, WRK_CORE)
     chosen = chosen_targets(args.only)
     binary = wrk.ensure_installed()
     node_versions = json_server.ensure() if targets.JSON_SERVER in chosen else None
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    logs = OUT / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    logs = runner.logs_folder()
     info = machine(binary, node_versions)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="netsandbox-bench-chat-") as tmp:
@@ -231,7 +204,7 @@ def main() -> int:
     rows = report.summarize(runs)
     verdicts = report.verdicts(rows, checks, million)
     result = {
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "command": runner.command_line(),
         "machine": info,
         "settings": {
             "rounds": args.rounds,
@@ -254,15 +227,8 @@ def main() -> int:
         "targets": verdicts,
         "runs": runs,
     }
-    path = OUT / f"chat-{stamp}.json"
-    path.write_text(json.dumps(result, indent=1))
-    print(report.load_table(rows))
-    if checks:
-        print()
-        print(report.durability_table(checks))
-    print()
-    print("\n".join(verdicts))
-    print(f"\nraw figures: {path.relative_to(OUT.parent.parent)} ({result['elapsed_s']} s)")
+    durability = report.durability_table(checks) if checks else ""
+    runner.finish(result, "chat", stamp, [report.load_table(rows), durability, "\n".join(verdicts)])
     return 0
 
 

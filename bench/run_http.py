@@ -20,20 +20,20 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib.metadata
-import json
 import os
-import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from httpbench import cpu, httpbin_venv, others, report, startup, targets, wrk
+from common import runner
+from common.cpu import with_server_cpu
+from common.quiet import wait_until_alone
+from httpbench import httpbin_venv, report, startup, targets, wrk
 
 SERVER_CORE = 0
 WRK_CORE = 1
-OUT = Path(__file__).resolve().parent / "out"
+PACKAGES = ("uvicorn", "uvloop", "httptools", "starlette", "fastapi", "orjson")
 
 
 def parse_args() -> argparse.Namespace:
@@ -61,53 +61,27 @@ def parse_args() -> argparse.Namespace:
 
 
 def machine(wrk_binary: str, httpbin_pins: dict[str, str] | None) -> dict:
-    cpu_model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    versions = {
-        name: importlib.metadata.version(name)
-        for name in ("uvicorn", "uvloop", "httptools", "starlette", "fastapi", "orjson")
-    }
-    return {
-        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
-        "nproc": os.cpu_count(),
-        "cpu": cpu_model,
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "versions": {**versions, "wrk": wrk.version(wrk_binary), **(httpbin_pins or {})},
-        "load_average_at_start": os.getloadavg(),
-    }
+    info = runner.machine(PACKAGES)
+    info["versions"].update({"wrk": wrk.version(wrk_binary), **(httpbin_pins or {})})
+    return info
 
 
 def start_servers(chosen: list[targets.Target], data_dir: Path, logs: Path) -> list:
-    servers = []
-    for target in chosen:
+    def start(target: targets.Target) -> targets.RunningServer:
         log = logs / f"http-{target.name.split(' (')[0].replace(' ', '-').replace('/', '')}.log"
-        try:
-            servers.append(targets.start(target, SERVER_CORE, data_dir, log))
-        except RuntimeError as exc:
-            print(f"skipping {target.name}: {exc}", file=sys.stderr)
-    return servers
+        return targets.start(target, SERVER_CORE, data_dir, log)
+
+    return runner.start_each(chosen, start, lambda target: target.name)
 
 
 def measure_once(server, binary: str, args: argparse.Namespace) -> dict:
     """Warm up, then one measured wrk run with the server's and its core's CPU use."""
-    waited = others.wait_until_alone()
+    waited = wait_until_alone()
     wrk.run(binary, wrk.Load(server.url, args.connections, duration=args.warmup), WRK_CORE)
     load = wrk.Load(server.url, args.connections, duration=args.duration)
-    cpu_before = cpu.tree_cpu_seconds(server.process.pid)
-    core_before = cpu.core_seconds(SERVER_CORE)
-    figures = wrk.run(binary, load, WRK_CORE)
-    core = cpu.core_share(core_before, cpu.core_seconds(SERVER_CORE), figures["wall_s"])
-    cpu_used = cpu.tree_cpu_seconds(server.process.pid) - cpu_before
-    figures["server_cpu_pct"] = 100 * cpu_used / figures["wall_s"]
-    figures["server_core"] = core
-    figures["others_on_core_pct"] = max(0.0, core["busy_pct"] - figures["server_cpu_pct"])
+    figures = with_server_cpu(
+        server.process.pid, SERVER_CORE, lambda: wrk.run(binary, load, WRK_CORE)
+    )
     figures["waited_for_others_s"] = round(waited, 1)
     return figures
 
@@ -155,16 +129,13 @@ def access_log_lines(servers: list) -> dict[str, int]:
 
 def main() -> int:
     args = parse_args()
-    if not {SERVER_CORE, WRK_CORE} <= os.sched_getaffinity(0):
-        raise SystemExit("the benchmark needs cores 0 and 1 (servers and wrk)")
-    os.sched_setaffinity(0, {WRK_CORE})  # keep this script off the servers' core
+    runner.pin_runner(SERVER_CORE, WRK_CORE)
     wanted = {name.strip() for name in args.only.split(",")} if args.only else None
     chosen = [t for t in targets.ALL if wanted is None or any(t.name.startswith(w) for w in wanted)]
     binary = wrk.ensure_installed()
     pins = httpbin_venv.ensure() if targets.HTTPBIN in chosen else None
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    logs = OUT / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    logs = runner.logs_folder()
     info = machine(binary, pins)
     if info["load_average_at_start"][0] > 1.0:
         print(
@@ -184,12 +155,12 @@ def main() -> int:
         log_lines = access_log_lines(servers)
         launches = None
         if args.launches and wanted is None:
-            others.wait_until_alone()
+            wait_until_alone()
             launches = startup.measure(args.launches, SERVER_CORE, Path(tmp) / "launch-data")
     rows = report.summarize(runs)
     verdicts = report.verdicts(runs, rows, launches)
     result = {
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "command": runner.command_line(),
         "machine": info,
         "settings": {
             "rounds": args.rounds,
@@ -210,15 +181,10 @@ def main() -> int:
         "targets": verdicts,
         "runs": runs,
     }
-    path = OUT / f"http-{stamp}.json"
-    path.write_text(json.dumps(result, indent=1))
-    print(report.load_table(rows))
-    if launches:
-        print()
-        print(report.startup_table(launches))
-    print()
-    print("\n".join(verdicts))
-    print(f"\nraw figures: {path.relative_to(OUT.parent.parent)} ({result['elapsed_s']} s)")
+    startup_table = report.startup_table(launches) if launches else ""
+    runner.finish(
+        result, "http", stamp, [report.load_table(rows), startup_table, "\n".join(verdicts)]
+    )
     return 0
 
 

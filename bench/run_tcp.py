@@ -17,18 +17,16 @@ import argparse
 import dataclasses
 import importlib.metadata
 import json
-import os
-import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from common import runner
 from tcpbench import launch, loadgen, others, report, targets
 
 SERVER_CORE = 0
 LOADGEN_CORE = 1
-OUT = Path(__file__).resolve().parent / "out"
 
 
 def parse_args() -> argparse.Namespace:
@@ -57,27 +55,13 @@ def parse_args() -> argparse.Namespace:
 
 
 def machine() -> dict:
-    cpu_model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
     sysctl = Path("/proc/sys/net/ipv4")
-    return {
-        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
-        "nproc": os.cpu_count(),
-        "cpu": cpu_model,
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "uvloop": importlib.metadata.version("uvloop"),
-        "load_average_at_start": os.getloadavg(),
-        "tcp_tw_reuse": (sysctl / "tcp_tw_reuse").read_text().strip(),
-        "ip_local_port_range": (sysctl / "ip_local_port_range").read_text().split(),
-        "tcp_max_tw_buckets": (sysctl / "tcp_max_tw_buckets").read_text().strip(),
-    }
+    return runner.machine(
+        uvloop=importlib.metadata.version("uvloop"),
+        tcp_tw_reuse=(sysctl / "tcp_tw_reuse").read_text().strip(),
+        ip_local_port_range=(sysctl / "ip_local_port_range").read_text().split(),
+        tcp_max_tw_buckets=(sysctl / "tcp_max_tw_buckets").read_text().strip(),
+    )
 
 
 def scenarios(target: targets.Target, idle: int) -> list[tuple[int, int]]:
@@ -89,14 +73,11 @@ def scenarios(target: targets.Target, idle: int) -> list[tuple[int, int]]:
 
 
 def start_servers(chosen: list[targets.Target], data_dir: Path, logs: Path) -> list:
-    servers = []
-    for target in chosen:
+    def start(target: targets.Target) -> targets.RunningServer:
         log = logs / f"{target.name.replace(' ', '-')}.log"
-        try:
-            servers.append(targets.start(target, SERVER_CORE, data_dir, log))
-        except RuntimeError as exc:
-            print(f"skipping {target.name}: {exc}", file=sys.stderr)
-    return servers
+        return targets.start(target, SERVER_CORE, data_dir, log)
+
+    return runner.start_each(chosen, start, lambda target: target.name)
 
 
 def measure_load(servers: list, args: argparse.Namespace) -> list[dict]:
@@ -161,14 +142,11 @@ def access_log_lines(servers: list) -> dict[str, int]:
 
 def run(args: argparse.Namespace) -> dict:
     """Every measurement; returns the raw figures and their summary."""
-    if not {SERVER_CORE, LOADGEN_CORE} <= os.sched_getaffinity(0):
-        raise SystemExit("the benchmark needs cores 0 and 1 (server and load generator)")
-    os.sched_setaffinity(0, {LOADGEN_CORE})  # keep this script off the server's core
+    runner.pin_runner(SERVER_CORE, LOADGEN_CORE)
     loadgen.build()
     wanted = {name.strip() for name in args.only.split(",")} if args.only else None
     chosen = [t for t in targets.ALL if wanted is None or t.name in wanted]
-    logs = OUT / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    logs = runner.logs_folder()
     info = machine()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="netsandbox-bench-") as tmp:
@@ -184,7 +162,7 @@ def run(args: argparse.Namespace) -> dict:
         if args.launches and "contacts list" in running:
             launches = launch.measure(args.launches, SERVER_CORE, Path(tmp) / "launch-data")
     return {
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "command": runner.command_line(),
         "machine": info,
         "settings": {
             "rounds": args.rounds,
@@ -226,10 +204,9 @@ def main() -> int:
         return 0
     result = run(args)
     text = summarize(result)
-    path = OUT / f"tcp-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(result, indent=1))
+    path = runner.save(result, "tcp")
     print(text)
-    print(f"\nraw figures: {path.relative_to(OUT.parent.parent)} ({result['elapsed_s']} s)")
+    print(runner.saved_line(path, result["elapsed_s"]))
     return 0
 
 

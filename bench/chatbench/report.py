@@ -7,6 +7,8 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from common.stats import median_ratio, ratio_text, verdict, wrk_medians
+
 from chatbench.targets import CEILING, CEILING_LOAD, INBOX, JSON_SERVER, SEND, USERS
 
 # The issue's targets: (x json-server, x ceiling) per load; p99 limits in ms.
@@ -36,8 +38,7 @@ class Row:
 
 
 def _ratio(group: list[dict], reference: dict[int, float]) -> float:
-    ratios = [run["rps"] / reference[run["round"]] for run in group if reference.get(run["round"])]
-    return statistics.median(ratios) if ratios else math.nan
+    return median_ratio((run["rps"], reference.get(run["round"])) for run in group)
 
 
 def summarize(runs: list[dict]) -> list[Row]:
@@ -52,28 +53,15 @@ def summarize(runs: list[dict]) -> list[Row]:
             Row(
                 load=load,
                 target=target,
-                rps=statistics.median(run["rps"] for run in group),
                 over_json_server=_ratio(group, reference),
                 over_ceiling=_ratio(group, ceiling),
-                p50_ms=statistics.median(run["latency_ms"]["50"] for run in group),
-                p99_ms=statistics.median(run["latency_ms"]["99"] for run in group),
-                p99_worst_ms=max(run["latency_ms"]["99"] for run in group),
-                errors=sum(run["errors_total"] for run in group),
-                server_cpu_pct=statistics.median(run["server_cpu_pct"] for run in group),
-                server_us_per_request=statistics.median(
-                    run["server_cpu_pct"] * 1e4 / run["rps"] for run in group
-                ),
-                wrk_cpu_pct=statistics.median(run["wrk_cpu_pct"] for run in group),
+                **wrk_medians(group),
                 others_pct=statistics.median(run["others_on_core_pct"] for run in group),
                 disturbed=sum(run["disturbed"] for run in group),
                 rounds=len(group),
             )
         )
     return rows
-
-
-def _x(value: float) -> str:
-    return "" if math.isnan(value) else f"{value:.2f}"
 
 
 def load_table(rows: list[Row]) -> str:
@@ -83,9 +71,13 @@ def load_table(rows: list[Row]) -> str:
         "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in rows:
+        over_json_server, over_ceiling = (
+            ratio_text(row.over_json_server, ""),
+            ratio_text(row.over_ceiling, ""),
+        )
         lines.append(
-            f"| `{row.load}` | {row.target} | {row.rps:,.0f} | {_x(row.over_json_server)} "
-            f"| {_x(row.over_ceiling)} | {row.p50_ms:.2f} | {row.p99_ms:.2f} "
+            f"| `{row.load}` | {row.target} | {row.rps:,.0f} | {over_json_server} "
+            f"| {over_ceiling} | {row.p50_ms:.2f} | {row.p99_ms:.2f} "
             f"({row.p99_worst_ms:.2f}) | {row.errors} | {row.server_cpu_pct:.0f}% "
             f"| {row.server_us_per_request:.0f} | {row.wrk_cpu_pct:.0f}% "
             f"| {row.others_pct:.0f}% | {row.disturbed}/{row.rounds} |"
@@ -107,10 +99,6 @@ def durability_table(checks: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _verdict(ok: bool) -> str:
-    return "met" if ok else "MISSED"
-
-
 def verdicts(rows: list[Row], checks: list[dict], million: dict | None) -> list[str]:
     """One line per target of the issue: met, missed, or not measured."""
     ours = {row.load: row for row in rows if row.target == "chat"}
@@ -123,20 +111,20 @@ def verdicts(rows: list[Row], checks: list[dict], million: dict | None) -> list[
         goal = OVER_JSON_SERVER[load]
         if not math.isnan(row.over_json_server):
             lines.append(f"- `{load}` >= {goal:g}x json-server: {row.over_json_server:.2f}x, "
-                         f"{_verdict(row.over_json_server >= goal)}")  # fmt: skip
+                         f"{verdict(row.over_json_server >= goal)}")  # fmt: skip
         if load in OVER_CEILING and not math.isnan(row.over_ceiling):
             goal = OVER_CEILING[load]
-            verdict = _verdict(row.over_ceiling >= goal)
+            met = verdict(row.over_ceiling >= goal)
             lines.append(f"- `{load}` >= {goal:g}x the bare-ASGI ceiling: "
-                         f"{row.over_ceiling:.2f}x, {verdict}")  # fmt: skip
+                         f"{row.over_ceiling:.2f}x, {met}")  # fmt: skip
         lines.append(
             f"- `{load}` p99 < {P99_LIMIT_MS:g} ms: {row.p99_ms:.2f} ms (worst round "
-            f"{row.p99_worst_ms:.2f}), {_verdict(row.p99_ms < P99_LIMIT_MS)}"
+            f"{row.p99_worst_ms:.2f}), {verdict(row.p99_ms < P99_LIMIT_MS)}"
         )
     ours_checks = [check for check in checks if check["target"] == "chat"]
     if ours_checks:
         durable = all(check["stored"] >= check["acknowledged"] for check in ours_checks)
-        lines.append(f"- every acknowledged 201 stored (synchronous=FULL): {_verdict(durable)}")
+        lines.append(f"- every acknowledged 201 stored (synchronous=FULL): {verdict(durable)}")
     if million:
         for load, figures in million.items():
             p99 = figures["p99_ms"]
@@ -144,7 +132,7 @@ def verdicts(rows: list[Row], checks: list[dict], million: dict | None) -> list[
                 f"- `{load}` with {figures['messages']:,} messages, p99 < "
                 f"{P99_LIMIT_MILLION_MS:g} ms: {p99:.2f} ms (worst round "
                 f"{figures['p99_worst_ms']:.2f}, {figures['rps']:,.0f} req/s), "
-                f"{_verdict(p99 < P99_LIMIT_MILLION_MS)}"
+                f"{verdict(p99 < P99_LIMIT_MILLION_MS)}"
             )
     else:
         lines.append(f"- `{INBOX}` with 1,000,000 messages: not measured")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -20,13 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tcpbench.targets import clean_environment, free_port, pinned, wait_listening
+from common.procs import BASELINES, free_port, spawn_pinned, stop_process, wait_listening
+from common.procs import ROOT as ROOT  # importable from here, as before
 
 from chatbench import json_server
 from chatbench.seed import DataSet
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-BARE_ASGI = ROOT / "bench" / "baselines" / "bare_asgi.py"
+BARE_ASGI = BASELINES / "bare_asgi.py"
 
 USERS = "GET /api/users"
 INBOX = "GET /api/messages"
@@ -103,13 +102,7 @@ class RunningServer:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout=30)
 
 
 def stored_messages(target: Target, folder: Path) -> int:
@@ -148,16 +141,7 @@ def start(target: Target, data: DataSet, folder: Path, core: int, log: Path) -> 
     if target.prepare is not None:
         target.prepare(data, folder)
     port = free_port()
-    with log.open("wb") as err:
-        process = subprocess.Popen(
-            target.argv(port, folder),
-            stdin=subprocess.DEVNULL,
-            stdout=err,
-            stderr=err,
-            env=clean_environment(),
-            preexec_fn=pinned(core),
-            cwd=folder,
-        )
+    process = spawn_pinned(target.argv(port, folder), core, log, cwd=folder)
     server = RunningServer(target, port, process, folder, log)
     if wait_listening(port, process, timeout=30.0) is None:
         server.stop()

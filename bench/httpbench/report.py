@@ -6,6 +6,10 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from common import launch
+from common.stats import median_ratio, ratio_text, verdict, wrk_medians
+from common.stats import us_per_request as us_per_request  # importable from here, as before
+
 from httpbench import targets
 
 NAIVE = targets.NAIVE.name
@@ -36,21 +40,15 @@ class Row:
     disturbed: int  # runs kept although other work took the core (after every retry)
 
 
-def us_per_request(run: dict) -> float:
-    """Server CPU time per request: steadier than req/s when the core is shared."""
-    return run["server_cpu_pct"] * 1e4 / run["rps"]
-
-
 def _same_round_ratios(group: list[dict], reference: dict[int, float]) -> float:
-    ratios = [run["rps"] / reference[run["round"]] for run in group if reference.get(run["round"])]
-    return statistics.median(ratios) if ratios else float("nan")
+    return median_ratio((run["rps"], reference.get(run["round"])) for run in group)
 
 
 def _same_round_savings(group: list[dict], reference: dict[int, float]) -> float:
-    ratios = [
-        reference[run["round"]] / us_per_request(run) for run in group if run["round"] in reference
-    ]
-    return statistics.median(ratios) if ratios else float("nan")
+    """How many times less CPU per request than the reference of the same round."""
+    return median_ratio(
+        (reference[run["round"]], us_per_request(run)) for run in group if run["round"] in reference
+    )
 
 
 def summarize(runs: list[dict]) -> list[Row]:
@@ -67,17 +65,10 @@ def summarize(runs: list[dict]) -> list[Row]:
             Row(
                 target=name,
                 path=group[0]["path"],
-                rps=statistics.median(run["rps"] for run in group),
                 over_naive=_same_round_ratios(group, naive),
                 over_ceiling=_same_round_ratios(group, ceiling),
                 cheaper_than_naive=_same_round_savings(group, naive_cost),
-                p50_ms=statistics.median(run["latency_ms"]["50"] for run in group),
-                p99_ms=statistics.median(run["latency_ms"]["99"] for run in group),
-                p99_worst_ms=max(run["latency_ms"]["99"] for run in group),
-                errors=sum(run["errors_total"] for run in group),
-                server_cpu_pct=statistics.median(run["server_cpu_pct"] for run in group),
-                server_us_per_request=statistics.median(us_per_request(run) for run in group),
-                wrk_cpu_pct=statistics.median(run["wrk_cpu_pct"] for run in group),
+                **wrk_medians(group),
                 core_others_pct=statistics.median(run["others_on_core_pct"] for run in group),
                 core_idle_pct=statistics.median(run["server_core"]["idle_pct"] for run in group),
                 rounds=len(group),
@@ -85,10 +76,6 @@ def summarize(runs: list[dict]) -> list[Row]:
             )
         )
     return rows
-
-
-def _ratio(value: float) -> str:
-    return "-" if value != value else f"{value:.2f}"  # NaN: no reference in this run
 
 
 def load_table(rows: list[Row]) -> str:
@@ -100,10 +87,10 @@ def load_table(rows: list[Row]) -> str:
     ]
     for row in rows:
         lines.append(
-            f"| {row.target} | `{row.path}` | {row.rps:,.0f} | {_ratio(row.over_naive)} "
-            f"| {_ratio(row.over_ceiling)} | {row.p50_ms:.2f} | {row.p99_ms:.2f} "
+            f"| {row.target} | `{row.path}` | {row.rps:,.0f} | {ratio_text(row.over_naive)} "
+            f"| {ratio_text(row.over_ceiling)} | {row.p50_ms:.2f} | {row.p99_ms:.2f} "
             f"({row.p99_worst_ms:.2f}) | {row.errors} | {row.server_cpu_pct:.0f}% "
-            f"| {row.server_us_per_request:.0f} | {_ratio(row.cheaper_than_naive)} "
+            f"| {row.server_us_per_request:.0f} | {ratio_text(row.cheaper_than_naive)} "
             f"| {row.wrk_cpu_pct:.0f}% | {row.core_others_pct:.0f}% / {row.core_idle_pct:.0f}% "
             f"| {row.disturbed}/{row.rounds} |"
         )
@@ -111,17 +98,7 @@ def load_table(rows: list[Row]) -> str:
 
 
 def startup_table(launches: dict[str, dict]) -> str:
-    lines = ["| launched | median ms | min ms | max ms | launches |", "|---|--:|--:|--:|--:|"]
-    for name, figures in launches.items():
-        lines.append(
-            f"| `{name}` | {figures['median_ms']:.0f} | {figures['min_ms']:.0f} "
-            f"| {figures['max_ms']:.0f} | {len(figures['runs_ms'])} |"
-        )
-    return "\n".join(lines)
-
-
-def _verdict(ok: bool) -> str:
-    return "met" if ok else "MISSED"
+    return launch.table(launches, decimals=0, count="launches")
 
 
 def verdicts(runs: list[dict], rows: list[Row], launches: dict[str, dict] | None) -> list[str]:
@@ -134,7 +111,7 @@ def verdicts(runs: list[dict], rows: list[Row], launches: dict[str, dict] | None
     else:
         lines.append(
             f"- random >= {RANDOM_OVER_NAIVE:g}x naive http.server: {random.over_naive:.3f}x, "
-            f"{_verdict(random.over_naive >= RANDOM_OVER_NAIVE)}"
+            f"{verdict(random.over_naive >= RANDOM_OVER_NAIVE)}"
         )
         lines.append(
             f"  (by server CPU per request, which a shared core disturbs less: "
@@ -142,7 +119,7 @@ def verdicts(runs: list[dict], rows: list[Row], launches: dict[str, dict] | None
         )
         lines.append(
             f"- random p99 < {P99_LIMIT_MS:g} ms: {random.p99_ms:.2f} ms (worst round "
-            f"{random.p99_worst_ms:.2f}), {_verdict(random.p99_ms < P99_LIMIT_MS)}"
+            f"{random.p99_worst_ms:.2f}), {verdict(random.p99_ms < P99_LIMIT_MS)}"
         )
     httpbin = {run["round"]: run["rps"] for run in runs if run["target"] == targets.HTTPBIN.name}
     echo = [run for run in runs if run["target"] == targets.ECHO.name]
@@ -155,7 +132,7 @@ def verdicts(runs: list[dict], rows: list[Row], launches: dict[str, dict] | None
         }
         lines.append(
             f"- echo /get >= httpbin under gunicorn (1 sync worker): {ratio:.2f}x, "
-            f"{_verdict(ratio >= 1.0)} (by server CPU per request: "
+            f"{verdict(ratio >= 1.0)} (by server CPU per request: "
             f"{_same_round_savings(echo, httpbin_cost):.2f}x)"
         )
     else:
@@ -165,7 +142,7 @@ def verdicts(runs: list[dict], rows: list[Row], launches: dict[str, dict] | None
         median = launches[name]["median_ms"]
         lines.append(
             f"- start-up of {name} < {STARTUP_LIMIT_MS:g} ms median: {median:.0f} ms, "
-            f"{_verdict(median < STARTUP_LIMIT_MS)}"
+            f"{verdict(median < STARTUP_LIMIT_MS)}"
         )
     else:
         lines.append("- start-up of sandbox/server_http_random.py: not measured")

@@ -1,19 +1,18 @@
 """Start-up of the HTTP launchers: from spawn until a TCP connect to the port succeeds.
 
-Timed the same way as the TCP launchers (``tcpbench.launch.time_one``), with the naive
-``http.server`` script as the floor: the interpreter's own start-up.
+Timed the same way as the TCP launchers (``common.launch``), with the naive ``http.server``
+script as the floor: the interpreter's own start-up.
 """
 
 from __future__ import annotations
 
-import statistics
 import sys
 from pathlib import Path
 
-from tcpbench.launch import Launcher, time_one
-
-from httpbench import others
-from httpbench.targets import BASELINES, ROOT
+from common import launch
+from common.launch import Launcher
+from common.procs import BASELINES, ROOT
+from common.quiet import wait_until_alone
 
 RANDOM = Launcher(
     "python sandbox/server_http_random.py",
@@ -34,20 +33,8 @@ ALL = (RANDOM, ECHO, NAIVE)
 
 
 def measure(launches: int, core: int, data_dir: Path) -> dict[str, dict]:
-    """Interleaved launches of each launcher; the first of each (cold file cache) not counted."""
-    times: dict[str, list[float]] = {launcher.name: [] for launcher in ALL}
-    for round_ in range(launches + 1):
-        others.wait_until_alone()  # another benchmark's load would slow the launches down
-        for launcher in ALL:
-            elapsed = time_one(launcher, core, data_dir)
-            if round_:
-                times[launcher.name].append(elapsed)
-    return {
-        name: {
-            "median_ms": statistics.median(values),
-            "min_ms": min(values),
-            "max_ms": max(values),
-            "runs_ms": [round(value, 1) for value in values],
-        }
-        for name, values in times.items()
-    }
+    """Interleaved launches of each launcher; the first of each (cold file cache) not counted.
+
+    Each round first waits for other benchmarks: their load would slow the launches down.
+    """
+    return launch.measure(ALL, launches, core, data_dir, before_round=wait_until_alone)

@@ -10,12 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tcpbench.targets import free_port, spawn_pinned, stop_process, wait_listening
+from common.procs import (  # noqa: F401 (ROOT: importable from here, as before)
+    BASELINES,
+    ROOT,
+    free_port,
+    spawn_pinned,
+    stop_process,
+    wait_listening,
+)
 
 from httpbench import httpbin_venv
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-BASELINES = ROOT / "bench" / "baselines"
 
 RANDOM_PATH = "/api/random/int?n=20"  # what the course's notebook asks
 GET_PATH = "/get?a=10&b=100"

@@ -6,6 +6,9 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from common import launch
+from common.stats import median_ratio, ratio_text, verdict
+
 # (what, target name, concurrency, idle connections, minimum share of the ceiling)
 RATIO_TARGETS = (
     ("hello >= 0.8x ceiling (c=50)", "hello", 50, 0, 0.8),
@@ -48,11 +51,9 @@ def summarize(runs: list[dict], max_wait: float) -> list[Row]:
     rows = []
     for (target, concurrency, idle), group in groups.items():
         results = [run["result"] for run in group]
-        ratios = [
-            run["result"]["rps"] / ceiling[(run["round"], concurrency)]
-            for run in group
-            if ceiling.get((run["round"], concurrency))
-        ]
+        ratio = median_ratio(
+            (run["result"]["rps"], ceiling.get((run["round"], concurrency))) for run in group
+        )
         server_cpu = [r["server_cpu_pct"] for r in results if r["server_cpu_pct"] is not None]
         # CPU time the server spent per request: steadier than req/s when the machine is shared.
         server_us = [
@@ -66,7 +67,7 @@ def summarize(runs: list[dict], max_wait: float) -> list[Row]:
                 concurrency=concurrency,
                 idle=idle,
                 rps=_median(r["rps"] for r in results),
-                ratio=statistics.median(ratios) if ratios else None,
+                ratio=None if ratio != ratio else ratio,  # NaN: no ceiling in those rounds
                 p50_ms=_median(r["latency_ms"]["p50"] for r in results),
                 p99_ms=_median(r["latency_ms"]["p99"] for r in results),
                 errors=sum(r["errors"] for r in results),
@@ -100,7 +101,7 @@ def load_table(rows: list[Row]) -> str:
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in rows:
-        ratio = f"{row.ratio:.2f}" if row.ratio is not None else "-"
+        ratio = ratio_text(row.ratio)
         server = f"{row.server_cpu_pct:.0f}%" if row.server_cpu_pct is not None else "-"
         cost = f"{row.server_us_per_request:.1f}" if row.server_us_per_request else "-"
         p50, p99 = (f"{row.p50_ms:.2f}", f"{row.p99_ms:.2f}") if row.rps else ("-", "-")
@@ -114,13 +115,7 @@ def load_table(rows: list[Row]) -> str:
 
 
 def launch_table(launches: dict[str, dict]) -> str:
-    lines = ["| launched | median ms | min ms | max ms | runs |", "|---|--:|--:|--:|--:|"]
-    for name, figures in launches.items():
-        lines.append(
-            f"| `{name}` | {figures['median_ms']:.1f} | {figures['min_ms']:.1f} "
-            f"| {figures['max_ms']:.1f} | {len(figures['runs_ms'])} |"
-        )
-    return "\n".join(lines)
+    return launch.table(launches, decimals=1, count="runs")
 
 
 def targets(rows: list[Row], launches: dict[str, dict] | None, launcher: str) -> list[str]:
@@ -132,13 +127,11 @@ def targets(rows: list[Row], launches: dict[str, dict] | None, launcher: str) ->
         if row is None or row.ratio is None:
             lines.append(f"- {label}: not measured")
             continue
-        verdict = "met" if row.ratio >= minimum else "MISSED"
-        lines.append(f"- {label}: {row.ratio:.2f}x, {verdict}")
+        lines.append(f"- {label}: {row.ratio:.2f}x, {verdict(row.ratio >= minimum)}")
     if launches and launcher in launches:
         median = launches[launcher]["median_ms"]
-        verdict = "met" if median < LAUNCH_TARGET_MS else "MISSED"
         lines.append(
             f"- launch-to-listening of {launcher} < {LAUNCH_TARGET_MS:.0f} ms: "
-            f"{median:.1f} ms, {verdict}"
+            f"{median:.1f} ms, {verdict(median < LAUNCH_TARGET_MS)}"
         )
     return lines

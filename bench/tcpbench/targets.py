@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-BASELINES = ROOT / "bench" / "baselines"
+# ROOT, clean_environment and pinned stay importable from here (scripts import them so).
+from common.procs import (  # noqa: F401
+    BASELINES,
+    ROOT,
+    clean_environment,
+    free_port,
+    pinned,
+    spawn_pinned,
+    stop_process,
+    wait_listening,
+)
 
 HELLO_REQUEST = b"Hello server"  # what the course's notebook sends
 CONTACTS_REQUEST = json.dumps({"cmd": "list", "args": {}}).encode()  # as its ContactClient does
@@ -53,61 +59,6 @@ NAIVE_HELLO = Target(
 CONTACTS = Target("contacts list", "ours", CONTACTS_REQUEST, _ours("contacts"))
 NAIVE_CONTACTS = Target("naive contacts", "naive", CONTACTS_REQUEST, _baseline("naive_contacts.py"))
 ALL = (CEILING, HELLO, NAIVE_HELLO, CONTACTS, NAIVE_CONTACTS)
-
-
-def clean_environment() -> dict[str, str]:
-    """The environment without NETSANDBOX_* settings, so our servers run with their defaults."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("NETSANDBOX_")}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def pinned(core: int):
-    """A ``preexec_fn`` that pins the child to ``core`` (what ``taskset -c`` does)."""
-    return lambda: os.sched_setaffinity(0, {core})
-
-
-def spawn_pinned(argv: list[str] | tuple[str, ...], core: int, log: Path) -> subprocess.Popen:
-    """Start a server pinned to ``core``, from the repository root, stdout and stderr to ``log``."""
-    with log.open("wb") as err:
-        return subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=err,
-            stderr=err,
-            env=clean_environment(),
-            preexec_fn=pinned(core),
-            cwd=ROOT,
-        )
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL if the process has not exited within 10 s."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_listening(port: int, process: subprocess.Popen, timeout: float) -> float | None:
-    """Poll connect every millisecond; the monotonic time it succeeded, or None."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1.0):
-                return time.monotonic()
-        except OSError:
-            if process.poll() is not None:
-                return None
-            time.sleep(0.001)
-    return None
 
 
 def ask(port: int, request: bytes) -> bytes:

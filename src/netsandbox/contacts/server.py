@@ -13,6 +13,7 @@ from netsandbox.contacts.protocol import (
     encode_error,
     encode_reply,
     parse_request,
+    parse_whole,
 )
 from netsandbox.contacts.store import FILENAME, ContactStore, StoreError
 from netsandbox.core.datadir import ensure_data_dir
@@ -24,17 +25,30 @@ from netsandbox.core.tcp import EndReason, Reply
 
 log = logging.getLogger("netsandbox.contacts")
 
+# The parsed requests kept, keyed by their bytes: at most this many, each at most this long.
+KNOWN_REQUESTS = 256
+KNOWN_REQUEST_BYTES = 1024
+
 
 class ContactsReader:
     """Frames one connection's request and hands it to the service once complete."""
 
     def __init__(self, service: ContactsService) -> None:
         self._service = service
-        self._framer = RequestFramer()
+        self._framer: RequestFramer | None = None  # made when the first read is not enough
 
     def feed(self, data: bytes) -> Reply | Awaitable[Reply] | None:
+        framer = self._framer
+        if framer is None:
+            try:
+                request = self._service.whole_request(data)
+            except ServiceError as error:
+                return failure("invalid", error)
+            if request is not None:
+                return self._service.handle(request)
+            framer = self._framer = RequestFramer()
         try:
-            raw = self._framer.feed(data)
+            raw = framer.feed(data)
         except ServiceError as error:  # spotted before the request ended: more may follow
             return failure("invalid", error, early=True)
         if raw is None:
@@ -46,7 +60,8 @@ class ContactsReader:
         return self._service.handle(request)
 
     def end(self, reason: EndReason) -> Reply:
-        return failure("invalid", self._framer.end(reason, self._service.deadline))
+        framer = self._framer or RequestFramer()
+        return failure("invalid", framer.end(reason, self._service.deadline))
 
 
 class ContactsService:
@@ -59,6 +74,7 @@ class ContactsService:
         self.store = store
         self.deadline = deadline
         self._list_reply: tuple[int, Reply] | None = None
+        self._known: dict[bytes, Request] = {}
 
     def reader(self) -> ContactsReader:
         return ContactsReader(self)
@@ -70,6 +86,23 @@ class ContactsService:
 
     async def close(self) -> None:
         await self.store.close()
+
+    def whole_request(self, data: bytes) -> Request | None:
+        """The request when ``data``, a first read, is all of it, else None (see ``parse_whole``).
+
+        Why: clients repeat the same few requests (``list`` above all), and what a request
+        means depends on its bytes alone, so small ones are kept once parsed: a repeated
+        request costs a dictionary look-up, and with ``list``'s reply kept per change of
+        the contact book, a repeated ``list`` costs little more than a bare reply.
+        """
+        request = self._known.get(data)
+        if request is None:
+            request = parse_whole(data)
+            if request is not None and len(data) <= KNOWN_REQUEST_BYTES:
+                if len(self._known) >= KNOWN_REQUESTS:
+                    self._known.clear()
+                self._known[data] = request
+        return request
 
     def handle(self, request: Request) -> Reply | Awaitable[Reply]:
         """Reads are answered at once from memory; writes once they are on disk."""

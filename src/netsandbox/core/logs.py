@@ -114,3 +114,47 @@ class BatchedLines:
             text, self._lines = "".join(self._lines), []
             sys.stderr.write(text)
             sys.stderr.flush()
+
+
+# One request of a TCP service: (peer address, request, outcome, seconds until the reply).
+AccessRecord = tuple[object, str, str, float]
+
+
+class BatchedAccessLines(BatchedLines):
+    """A TCP service's access log: each request's fields kept as they are, lines built in batches.
+
+    Why: in the running server, building each line when its request was answered (its own
+    date, address, duration) cost a fifth of hello's CPU time, several times what the same
+    code costs in a loop. Here a request only appends a tuple; the lines of a batch are
+    built together when it is written, every ``interval`` (10 ms), and share one time
+    stamp: when the batch was written, at most about 10 ms after each reply (the duration
+    on each line is exact, measured when the reply was sent).
+    """
+
+    def __init__(self, logger: logging.Logger, interval: float = 0.01) -> None:
+        super().__init__(logger, interval)
+        self._records: list[AccessRecord] = []
+
+    def record(self, peer: object, request: str, outcome: str, started: float) -> None:
+        """Queue one request's line; ``peer`` is the transport's ``peername`` (or None),
+        ``started`` when the connection was made (``time.monotonic()``)."""
+        if not self._records:
+            asyncio.get_running_loop().call_later(self._interval, self.flush)
+        self._records.append((peer, request, outcome, time.monotonic() - started))
+
+    def flush(self) -> None:
+        if self._records:
+            records, self._records = self._records, []
+            head = f"{self._date(time.time())}{self._infix}"
+            self._lines += [
+                f"{head}{peer[0]}:{peer[1]} {request} {outcome} {elapsed * 1000:.1f}ms\n"
+                if type(peer) is tuple
+                else f"{head}? {request} {outcome} {elapsed * 1000:.1f}ms\n"
+                for peer, request, outcome, elapsed in records
+            ]
+        super().flush()
+
+
+def peer_text(peer: object) -> str:
+    """``host:port`` for a ``peername`` tuple, ``?`` when the address is unknown."""
+    return f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else "?"

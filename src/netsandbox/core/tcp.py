@@ -14,7 +14,8 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from netsandbox.core.logs import BatchedLines, ThrottledLog, access_logger
+from netsandbox.core.connections import ConnectionTracker
+from netsandbox.core.logs import BatchedAccessLines, ThrottledLog, access_logger, peer_text
 
 log = logging.getLogger("netsandbox.tcp")
 
@@ -65,49 +66,59 @@ class OneShotService(Protocol):
         """Release what the service holds (a database...) once the last reply is sent."""
 
 
-class ConnectionTracker:
-    """Knows the open connections, so the server can refuse past a limit and drain on stop."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.open: set[OneShotProtocol] = set()
-        self.replying: set[asyncio.Task[None]] = set()
-
-
 class OneShotProtocol(asyncio.Protocol):
     """Reads one request (capped, within a deadline), writes the reply, closes."""
+
+    # One object per connection, tens of thousands a second: slots make it cheaper to build.
+    __slots__ = (
+        "_access",
+        "_client_closed",
+        "_cut_short",
+        "_done",
+        "_peer",
+        "_reader",
+        "_received",
+        "_refusals",
+        "_replied",
+        "_service",
+        "_started",
+        "_timer",
+        "_tracker",
+        "_transport",
+    )
 
     def __init__(
         self,
         service: OneShotService,
         tracker: ConnectionTracker,
-        deadline: float,
-        access: BatchedLines | None,
+        access: BatchedAccessLines | None,
         refusals: ThrottledLog,
     ) -> None:
         self._service = service
         self._tracker = tracker
-        self._deadline = deadline
         self._access = access
         self._refusals = refusals
         self._reader = service.reader()
         self._transport: asyncio.Transport | None = None
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer: asyncio.TimerHandle | None = None  # the linger timer (see _write_and_close)
         self._received = 0
         self._done = False
         self._replied = False
         self._client_closed = False
         self._cut_short = False  # the request was cut (size cap, deadline): more may follow
         self._started = 0.0
-        self._peer = "?"
+        self._peer: object = None  # the peername, only fetched for the access log
+
+    @property
+    def answered(self) -> bool:
+        """True once the request is answered, dropped or refused: no deadline applies."""
+        return self._done
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport  # type: ignore[assignment]
+        self._started = time.monotonic()
         if self._access is not None:
-            self._started = time.perf_counter()
-            peer = transport.get_extra_info("peername")
-            if isinstance(peer, tuple):
-                self._peer = f"{peer[0]}:{peer[1]}"
+            self._peer = transport.get_extra_info("peername")
         if len(self._tracker.open) >= self._tracker.limit:
             self._done = True
             self._refusals.warning(
@@ -116,9 +127,7 @@ class OneShotProtocol(asyncio.Protocol):
             )
             self._write_and_close(self._service.busy_reply(), linger=True)
             return
-        self._tracker.open.add(self)
-        loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(self._deadline, self._on_deadline)
+        self._tracker.add(self, self._started)
 
     def data_received(self, data: bytes) -> None:
         if self._done:
@@ -144,7 +153,7 @@ class OneShotProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_timer()
-        self._tracker.open.discard(self)
+        self._tracker.discard(self)
         if not self._done:
             self._done = True
             self._log("-", "client closed before a complete request")
@@ -155,8 +164,8 @@ class OneShotProtocol(asyncio.Protocol):
             self._done = True
             self._transport.close()
 
-    def _on_deadline(self) -> None:
-        self._timer = None
+    def deadline_passed(self) -> None:
+        """Called by the tracker: the request's time is up."""
         if not self._done:
             self._cut_short = True
             self._settle(self._reader.end("deadline"))
@@ -167,7 +176,6 @@ class OneShotProtocol(asyncio.Protocol):
         if outcome is None:
             return
         self._done = True
-        self._cancel_timer()
         if type(outcome) is Reply:  # cheaper than inspect.isawaitable on the hot path
             self._finish(outcome)
             return
@@ -179,7 +187,7 @@ class OneShotProtocol(asyncio.Protocol):
         try:
             reply = await pending
         except Exception:
-            log.exception("%s: request from %s failed", self._service.name, self._peer)
+            log.exception("%s: request from %s failed", self._service.name, peer_text(self._peer))
             reply = None
         self._finish(reply)
 
@@ -222,8 +230,7 @@ class OneShotProtocol(asyncio.Protocol):
 
     def _log(self, request: str, outcome: str) -> None:
         if self._access is not None:
-            elapsed = (time.perf_counter() - self._started) * 1000
-            self._access.add(f"{self._peer} {request} {outcome} {elapsed:.1f}ms")
+            self._access.record(self._peer, request, outcome, self._started)
 
 
 class TcpServer:
@@ -241,10 +248,9 @@ class TcpServer:
         self.service = service
         self.host = host
         self.port = port
-        self._deadline = deadline
-        self._tracker = ConnectionTracker(max_connections)
+        self._tracker = ConnectionTracker(max_connections, deadline)
         self._server: asyncio.Server | None = None
-        self._access = BatchedLines(access_logger(service.name))
+        self._access = BatchedAccessLines(access_logger(service.name))
         self._refusals = ThrottledLog(logging.getLogger(f"netsandbox.{service.name}"))
 
     async def start(self) -> None:
@@ -265,12 +271,13 @@ class TcpServer:
 
     def _protocol(self) -> OneShotProtocol:
         access = self._access if self._access.enabled() else None
-        return OneShotProtocol(self.service, self._tracker, self._deadline, access, self._refusals)
+        return OneShotProtocol(self.service, self._tracker, access, self._refusals)
 
     async def stop(self, timeout: float) -> None:
         """Stop accepting, finish the replies under way (up to ``timeout``), close the rest."""
         if self._server is not None:
             self._server.close()
+        self._tracker.stop()
         for connection in list(self._tracker.open):
             connection.close_if_waiting()
         if self._tracker.replying:

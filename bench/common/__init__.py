@@ -1,0 +1,1 @@
+"""What every benchmark suite under bench/ shares: processes, CPU accounting, reports."""
