@@ -1,73 +1,31 @@
 """Delivers events to the open streams: a broker interface, chosen by URL, and the
 in-memory broker for one server process.
 
-Fan-out is the cost that grows with the audience, so an event is encoded once and the same
-bytes go into every subscriber's queue (``put_nowait``: publishing never waits). A
-subscriber too slow to drain its bounded queue is closed rather than allowed to hold memory
-or slow anyone else; its client reconnects with ``Last-Event-ID`` and gets what it missed
-from the replay buffer (the last ``replay_size`` events), or a ``reset`` event when it has
-been away longer than that.
+Fan-out is the cost that grows with the audience, so an event is encoded once, and framed
+once as an HTTP chunk, and the same bytes go to every subscriber: written straight to its
+socket, or put in its queue (see ``subscription.py``); publishing never waits. A subscriber
+too slow to take its events is closed rather than allowed to hold memory or slow anyone
+else; its client reconnects with ``Last-Event-ID`` and gets what it missed from the replay
+buffer (the last ``replay_size`` events), or a ``reset`` event when it has been away longer
+than that.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import deque
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from netsandbox.chat.events.model import (
-    CLOSED,
-    RESET,
-    SHUTDOWN,
-    TOO_MANY_STREAMS,
-    TOO_SLOW,
-    Audience,
-    Event,
-    encode,
-)
+from netsandbox.chat.events.model import RESET, SHUTDOWN, TOO_MANY_STREAMS, Audience, Event, encode
+from netsandbox.chat.events.subscription import Heartbeats, Subscription
+from netsandbox.core.http.push import chunk
+
+__all__ = ["Broker", "MemoryBroker", "Subscription", "broker_from_url"]
 
 REPLAY_SIZE = 1000
 QUEUE_SIZE = 256
 MAX_STREAMS_PER_USER = 5
-_CLOSED = b""  # put in a queue to wake its reader: the stream is over
-
-
-class Subscription:
-    """One open stream: its user, and a bounded queue of encoded chunks to write."""
-
-    def __init__(self, user: int, queue_size: int) -> None:
-        self.user = user
-        self.queue: asyncio.Queue[bytes] = asyncio.Queue(queue_size)
-        self.closed = False
-
-    def offer(self, chunk: bytes) -> bool:
-        """Queue ``chunk``; False (and closed) if the queue is full."""
-        if self.closed:
-            return False
-        try:
-            self.queue.put_nowait(chunk)
-        except asyncio.QueueFull:
-            self.close(TOO_SLOW)
-            return False
-        return True
-
-    def close(self, reason: str | None = None) -> None:
-        """End the stream: what was queued is dropped, a ``closed`` event saying ``reason``
-        is the last thing written, and the reader wakes up."""
-        if self.closed:
-            return
-        self.closed = True
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        if reason is not None:
-            self.queue.put_nowait(encode(CLOSED, None, {"reason": reason}))
-        self.queue.put_nowait(_CLOSED)
-
-    async def next_chunk(self) -> bytes:
-        """The next chunk to write; ``b""`` once the stream is closed."""
-        return await self.queue.get()
 
 
 class Broker(Protocol):
@@ -102,6 +60,8 @@ class MemoryBroker:
         self._first_id = int(time.time() * 1000)
         self._last_id = self._first_id - 1
         self._by_user: dict[int, list[Subscription]] = {}
+        self._everyone: dict[Subscription, None] = {}  # every stream, oldest first
+        self._heartbeats = Heartbeats()
 
     @property
     def last_id(self) -> int:
@@ -109,29 +69,34 @@ class MemoryBroker:
 
     def publish(self, event_type: str, data: dict[str, Any], audience: Audience = None) -> Event:
         self._last_id += 1
-        chunk = encode(event_type, self._last_id, data)
-        event = Event(event_type, self._last_id, data, audience, chunk)
+        block = encode(event_type, self._last_id, data)
+        event = Event(event_type, self._last_id, data, audience, block)
         self._replay.append(event)
+        framed = chunk(block)
         for subscription in self._audience(audience):
-            subscription.offer(chunk)
+            subscription.offer(block, framed)
         return event
 
     def subscribe(self, user: int, last_event_id: int | None = None) -> Subscription:
         """A new stream for ``user`` (closing their oldest beyond the limit), with the events
         after ``last_event_id`` already queued (or a ``reset`` if they are gone)."""
-        subscription = Subscription(user, self._queue_size)
+        subscription = Subscription(user, self._queue_size, self._heartbeats)
         streams = self._by_user.setdefault(user, [])
         streams.append(subscription)
+        self._everyone[subscription] = None
         while len(streams) > self._max_streams:
-            streams.pop(0).close(TOO_MANY_STREAMS)
+            oldest = streams.pop(0)
+            self._everyone.pop(oldest, None)
+            oldest.close(TOO_MANY_STREAMS)
         if last_event_id is not None:
-            for chunk in self._missed(user, last_event_id):
-                if not subscription.offer(chunk):
+            for block in self._missed(user, last_event_id):
+                if not subscription.offer(block):
                     break
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
         subscription.close()
+        self._everyone.pop(subscription, None)
         streams = self._by_user.get(subscription.user, [])
         if subscription in streams:
             streams.remove(subscription)
@@ -142,18 +107,18 @@ class MemoryBroker:
         return len(self._by_user.get(user, ()))
 
     def close_all(self) -> None:
-        for streams in self._by_user.values():
-            for subscription in streams:
-                subscription.close(SHUTDOWN)
+        for subscription in list(self._everyone):
+            subscription.close(SHUTDOWN)
+        self._everyone.clear()
         self._by_user.clear()
+        self._heartbeats.stop()
 
-    def _audience(self, audience: Audience) -> Iterator[Subscription]:
+    def _audience(self, audience: Audience) -> list[Subscription]:
+        """Who gets an event, as a copy: delivering may close a stream, and closing one
+        may soon change these collections."""
         if audience is None:
-            for streams in list(self._by_user.values()):
-                yield from list(streams)
-        else:
-            for user in audience:
-                yield from list(self._by_user.get(user, ()))
+            return list(self._everyone)
+        return [stream for user in audience for stream in self._by_user.get(user, ())]
 
     def _missed(self, user: int, last_event_id: int) -> Iterator[bytes]:
         oldest = self._replay[0].id if self._replay else self._last_id + 1

@@ -17,20 +17,23 @@ Content-Length and Transfer-Encoding. What it does not do, and this subclass add
   any body byte is read; a chunked body is counted as it streams and cut the same way.
 
 Every rejection is JSON in the common error shape, sent with ``Connection: close``. Each
-request, answered or rejected, gets one access-log line, written here (see ``Exchange``)."""
+request, answered or rejected, gets one access-log line, written here (see ``Exchange``).
+Every GET request may also hand its response over to the app (see ``push.py``)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from netsandbox.core.http.error_shape import error_json
 from netsandbox.core.http.exchange import Exchange
+from netsandbox.core.http.push import LAST_CHUNK, PUSH, PushedResponse
 from netsandbox.core.logs import BatchedLines
 
 log = logging.getLogger("netsandbox.http")
@@ -85,6 +88,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._head_bytes = 0  # raw bytes received while the head was incomplete
         self._body_bytes = 0
         self._rejected = False
+        self._push: PushedResponse | None = None  # a response the app writes directly
+        self._push_exchange: Exchange | None = None  # its log line
+        self._push_keep_alive = False
+        self._push_interrupted = False  # the client sent more while it was open
         super().connection_made(transport)
         self._client_text = f"{self.client[0]}:{self.client[1]}" if self.client else "-"
         self._expect_request()
@@ -98,11 +105,23 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                 note = " (the client left before the response was complete)"
                 self.access.add(exchange.log_line() + note)
         super().connection_lost(exc)
+        if self.scope is not None:  # the bound method there points back here
+            self.scope.pop("extensions", None)
+        push, self._push = self._push, None
+        if push is not None:
+            if self._push_exchange is not None and self.access.enabled():
+                note = " (the client left during the response)"
+                self.access.add(self._push_exchange.log_line() + note)
+            self._push_exchange = None
+            push.lost()
 
     def data_received(self, data: bytes) -> None:
         # uvicorn's own version, plus the raw head count and our error responses.
         if self._rejected:
             return  # what a rejected client still sends is dropped
+        if self._push is not None:  # a request behind an endless response: never answered
+            self._push_interrupted = True
+            return
         self._unset_keepalive_if_required()
         if self._reading_head:
             self._head_bytes += len(data)
@@ -165,6 +184,56 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             exchange = Exchange(self.transport, self.loop, self.scope, self.url)
             cycle.transport = exchange  # type: ignore[assignment]
             cycle.on_response = lambda: self._response_done(exchange)
+            if self.scope["method"] == "GET":
+                self.scope["extensions"] = {PUSH: self._open_push}
+
+    def _open_push(
+        self, scope: dict[str, Any], on_lost: Callable[[], None]
+    ) -> PushedResponse | None:
+        """Hand the current response's body over to the app (see push.py)."""
+        cycle = self.cycle
+        if (
+            self._push is not None
+            or cycle is None
+            or cycle.scope is not scope
+            or not cycle.response_started
+            or cycle.response_complete
+            or cycle.disconnected
+            or not cycle.chunked_encoding
+            or self.transport.is_closing()
+        ):
+            return None
+        exchange = cycle.transport
+        if not isinstance(exchange, Exchange):
+            return None
+        exchange.flush()  # the head, if still held, goes before anything written directly
+        # From here uvicorn sees the response as complete: the app's task may return (its
+        # run_asgi, receive and send leave the connection alone) and it ends in _end_push.
+        cycle.response_complete = True
+        # Nothing here keeps the request's scope (what the framework hung there for the
+        # request goes with the app's task) nor its cycle: a handed-over response may stay
+        # open for hours, thousands at once. What the log line needs is kept.
+        kept = {"client": scope.get("client"), "method": scope["method"]}
+        cycle.scope = exchange.scope = self.scope = kept  # type: ignore[assignment]
+        self.cycle = None  # type: ignore[assignment]
+        self._push_exchange = exchange
+        self._push_keep_alive = cycle.keep_alive
+        self._push_interrupted = False
+        self._push = PushedResponse(self.transport, on_lost, self._end_push)
+        return self._push
+
+    def _end_push(self, push: PushedResponse, keep_alive: bool) -> None:
+        """The last chunk, then the connection goes on as after any response."""
+        if self._push is not push:
+            return
+        self._push = None
+        exchange, self._push_exchange = self._push_exchange, None
+        if not self.transport.is_closing():
+            self.transport.write(LAST_CHUNK)
+            if not (keep_alive and self._push_keep_alive) or self._push_interrupted:
+                self.transport.close()
+        if exchange is not None:
+            self._response_done(exchange)  # its log line; then the next request, if any
 
     def _response_done(self, exchange: Exchange) -> None:
         if self.access.enabled():

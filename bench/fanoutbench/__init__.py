@@ -1,0 +1,1 @@
+"""The chat event stream's fan-out benchmark (bench/run_fanout.py)."""
