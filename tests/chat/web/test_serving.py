@@ -132,3 +132,14 @@ def test_the_files_ship_with_the_package() -> None:
     assets = load_assets(WEB / "static")
     assert {"chat.css", "icon.svg", "js/main.js", "js/api.js", "js/events.js"} <= set(assets)
     assert (WEB / "index.html").is_file()
+
+
+def test_head_gives_the_headers_without_the_body(url: str) -> None:
+    for path in ("/", "/static/chat.css"):
+        full = requests.get(f"{url}{path}", timeout=10)
+        head = requests.head(f"{url}{path}", timeout=10)
+        assert head.status_code == 200, path
+        assert head.content == b""
+        for name in ("content-type", "content-length", "etag", "cache-control"):
+            assert head.headers[name] == full.headers[name], (path, name)
+    assert requests.head(f"{url}/", timeout=10).headers["content-security-policy"] == STRICT_POLICY

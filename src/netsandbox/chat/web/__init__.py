@@ -96,7 +96,8 @@ def install_web_client(app: FastAPI) -> None:
             raise HttpError(404, f"No file {STATIC_URL}/{path} here.")
         return asset.response(request, COMMON_HEADERS)
 
-    app.add_api_route("/", web_client, methods=["GET"], include_in_schema=False)
+    # HEAD too: what `curl -I` and link checkers send (the server sends no body for it).
+    app.add_api_route("/", web_client, methods=["GET", "HEAD"], include_in_schema=False)
     app.add_api_route(
-        STATIC_URL + "/{path:path}", static_file, methods=["GET"], include_in_schema=False
+        STATIC_URL + "/{path:path}", static_file, methods=["GET", "HEAD"], include_in_schema=False
     )
