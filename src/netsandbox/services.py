@@ -83,7 +83,7 @@ SERVICES: dict[str, ServiceInfo] = {
         ServiceInfo("echo", "HTTP", 3002, "httpbin-style echo: shows back the request it receives"),
         ServiceInfo("random", "HTTP", 3003, "random numbers API: /api/random/int?n=20"),
         ServiceInfo(
-            "chat", "HTTP", 3004, "chat API: users, statuses, direct messages (docs: /docs)",
+            "chat", "HTTP", 3004, "messaging: web client at /, REST API (docs: /docs)",
             settings_class="netsandbox.chat.settings:ChatSettings",
             loopback_up_defaults={"registration": "open"},
             before_up="netsandbox.chat.accounts:prepare_up",
