@@ -13,16 +13,18 @@ from netsandbox.echo.middleware import Cors, HeadAsGet, Isolation
 from netsandbox.echo.responses import EchoJSON
 from netsandbox.echo.routes import (
     auth,
+    caching,
     cookies,
     dynamic,
     formats,
     inspection,
     methods,
+    ranges,
     redirects,
     status,
 )
 
-ROUTERS = (methods, inspection, status, redirects, auth, cookies, formats, dynamic)
+ROUTERS = (methods, inspection, status, redirects, auth, cookies, formats, dynamic, caching, ranges)
 
 DESCRIPTION = (
     "An HTTP echo service compatible with httpbin.org: send it any request and read back "

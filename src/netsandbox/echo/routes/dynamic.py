@@ -1,4 +1,4 @@
-"""Dynamic data: /delay/{n}, /bytes/{n}, /stream/{n}, /uuid, /base64/{value}."""
+"""Dynamic data: /delay/{n}, /bytes/{n}, /stream/{n}, /drip, /uuid, /base64/{value}."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import asyncio
 import base64
 import binascii
 import json
+import math
 import os
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.types import Receive
 
 from netsandbox.core.http import HttpError
 from netsandbox.echo import examples
@@ -26,6 +28,12 @@ router = APIRouter(tags=["Dynamic data"])
 MAX_DELAY_SECONDS = 10.0
 MAX_BYTES = 100 * 1024
 MAX_STREAM_LINES = 100
+MAX_DRIP_BYTES = 10 * 1024 * 1024
+# /drip sends its bytes in steps at least this far apart, and no bigger than a piece.
+DRIP_TICK_SECONDS = 0.01
+DRIP_PIECE_BYTES = 64 * 1024
+# Codes whose answer cannot carry the bytes /drip sends.
+BODILESS_CODES = frozenset({204, 205, 304})
 
 
 def delay_seconds(asked: float) -> float:
@@ -122,6 +130,106 @@ async def stream(
             yield json.dumps({**echo, "id": index}) + "\n"
 
     return StreamingResponse(lines(), media_type="application/json")
+
+
+def drip_pieces(numbytes: int, duration: float) -> list[int]:
+    """Sizes of the pieces /drip sends, one per step, evenly spread over ``duration``.
+
+    One ``asyncio.sleep`` per byte would cost more than the bytes for 10 MiB; steps of at
+    least ``DRIP_TICK_SECONDS`` keep the pace as asked with a bounded number of wake-ups.
+    """
+    steps = min(numbytes, max(1, int(duration / DRIP_TICK_SECONDS)))
+    steps = max(steps, math.ceil(numbytes / DRIP_PIECE_BYTES))
+    base, extra = divmod(numbytes, steps)
+    return [base + 1 if index < extra else base for index in range(steps)]
+
+
+async def client_left_within(receive: Receive, seconds: float) -> bool:
+    """Wait ``seconds``, or less if the client hangs up first (then True).
+
+    Before the answer starts nothing else watches the connection; without this a client
+    that gave up would still hold a task for the whole delay.
+    """
+
+    async def hang_up() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    try:
+        await asyncio.wait_for(hang_up(), timeout=seconds)
+    except TimeoutError:
+        return False
+    return True
+
+
+@router.get(
+    "/drip",
+    openapi_extra={"x-example": "/drip?duration=2&numbytes=10&delay=1"},
+    response_class=Response,
+    summary="Bytes dripped slowly",
+    description=(
+        "Waits `delay` seconds, then sends `numbytes` `*` bytes spread over `duration` "
+        f"seconds, with the status `code`. `delay` plus `duration` is at most "
+        f"{MAX_DELAY_SECONDS:g} s, `numbytes` at most {MAX_DRIP_BYTES} (10 MiB). Shows what a "
+        "read timeout measures: `requests.get(url, timeout=1)` waits for each piece, not "
+        "for the whole body."
+    ),
+    responses={
+        **examples.example_response(
+            "**********", "The bytes.", media_type="application/octet-stream"
+        ),
+        **examples.error_example(
+            400,
+            "A limit is passed.",
+            "invalid_drip",
+            "delay + duration is 12 s; at most 10 s",
+        ),
+    },
+)
+async def drip(
+    request: Request,
+    duration: Annotated[
+        float, Query(ge=0, description="Seconds over which the bytes arrive.", examples=[2])
+    ] = 2,
+    numbytes: Annotated[
+        int, Query(description=f"How many bytes, 1 to {MAX_DRIP_BYTES}.", examples=[10])
+    ] = 10,
+    code: Annotated[
+        int, Query(description="The status code of the answer (200-599).", examples=[200])
+    ] = 200,
+    delay: Annotated[
+        float, Query(ge=0, description="Seconds before the answer starts.", examples=[1])
+    ] = 0,
+) -> Response:
+    if not 0 < numbytes <= MAX_DRIP_BYTES:
+        message = f"numbytes is {numbytes}; it must be 1 to {MAX_DRIP_BYTES} (10 MiB)"
+        raise HttpError(400, message, code="invalid_drip", numbytes=numbytes)
+    if delay + duration > MAX_DELAY_SECONDS:
+        message = f"delay + duration is {delay + duration:g} s; at most {MAX_DELAY_SECONDS:g} s"
+        raise HttpError(400, message, code="invalid_drip", delay=delay, duration=duration)
+    if not 200 <= code <= 599 or code in BODILESS_CODES:
+        message = f"code {code} cannot carry bytes; use 200-599 except 204, 205 and 304"
+        raise HttpError(400, message, code="invalid_drip", status_code=code)
+    if delay and await client_left_within(request.receive, delay):
+        return Response(status_code=code)  # nobody reads it; the server drops it
+
+    pieces = drip_pieces(numbytes, duration)
+    pause = duration / len(pieces)
+
+    async def dripping() -> AsyncIterator[bytes]:
+        # Each piece at its own time from the start, so slow sends do not add up to drift.
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        for index, size in enumerate(pieces):
+            await asyncio.sleep(max(0.0, start + index * pause - loop.time()))
+            yield b"*" * size
+
+    return StreamingResponse(
+        dripping(),
+        code,
+        headers={"Content-Length": str(numbytes)},
+        media_type="application/octet-stream",
+    )
 
 
 @router.get(
